@@ -1,0 +1,58 @@
+// The one interface api/ speaks to. api never touches raft or the store tree directly.
+import type { StoreEvent, V2Request } from '../store/types.js';
+
+export interface MemberInfo {
+  /** 16 lowercase hex digits, as etcd prints member ids. */
+  id: string;
+  name: string;
+  peerURLs: string[];
+  clientURLs: string[];
+  isLearner?: boolean;
+}
+
+/** A live watch: events arrive through the callback given to watch(); close() frees it. */
+export interface WatchHandle {
+  /** Store index when the watch started (the response's X-Etcd-Index). */
+  readonly startIndex: number;
+  close(): void;
+}
+
+export interface RaftIndexes {
+  /** Store index (X-Etcd-Index). */
+  etcdIndex: number;
+  /** Raft commit index (X-Raft-Index). */
+  raftIndex: number;
+  /** Current Raft term (X-Raft-Term). */
+  raftTerm: number;
+}
+
+export interface MemberService {
+  readonly clusterId: string;
+  readonly memberId: string;
+  readonly name: string;
+
+  /**
+   * Runs a v2 request. Writes are replicated and resolve with the event once this member has
+   * applied them; `quorum` GETs go through ReadIndex; other GETs read the local store.
+   * Rejects with EtcdError for store errors and for timeouts/no leader (code 300 with cause).
+   */
+  handle(req: V2Request): Promise<StoreEvent>;
+
+  /**
+   * Starts a watch (req.wait is true). `onEvent` is called with each matching event; for a
+   * non-stream watch, after the first. Throws EtcdError (401) synchronously when waitIndex left the history.
+   */
+  watch(req: V2Request, onEvent: (ev: StoreEvent) => void): WatchHandle;
+
+  indexes(): RaftIndexes;
+  members(): MemberInfo[];
+  leaderId(): string | undefined;
+  /** Bodies of /v2/stats/self, /v2/stats/leader (undefined when not leader), /v2/stats/store. */
+  selfStats(): object;
+  leaderStats(): object | undefined;
+  storeStats(): object;
+  /** Health as etcd reports it: true when a leader is known and recent. */
+  healthy(): boolean;
+  /** Prometheus text exposition. */
+  metricsText(): string;
+}
