@@ -1,0 +1,38 @@
+// What goes into a Normal Raft entry: a v2 request from some member, a SYNC carrying the
+// leader's clock, or a member publishing its name and client URLs (as etcd publishes attributes).
+import { Packr } from 'msgpackr';
+import type { V2Request } from '../store/types.js';
+
+export interface RequestCommand {
+  kind: 'v2';
+  /** Proposer's member id and its own sequence number: only the proposer waits on it. */
+  from: string;
+  seq: number;
+  req: V2Request;
+}
+
+export interface SyncCommand {
+  kind: 'sync';
+  time: number;
+}
+
+export interface AttributesCommand {
+  kind: 'attrs';
+  from: string;
+  seq: number;
+  memberId: string;
+  name: string;
+  clientURLs: string[];
+}
+
+export type Command = RequestCommand | SyncCommand | AttributesCommand;
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+export function encodeCommand(cmd: Command): Uint8Array {
+  return packr.pack(cmd);
+}
+
+export function decodeCommand(data: Uint8Array): Command {
+  return packr.unpack(data) as Command;
+}

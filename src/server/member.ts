@@ -1,0 +1,419 @@
+// One raftkv member: the raft driver, durable log, peer transport and replicated state wired
+// together behind the MemberService interface that api/ speaks to.
+import { ProposalDroppedError, StateType, MessageType } from '../../raft/types.js';
+import type { ConfChange, ConfState, Message, ReadState, SoftState } from '../../raft/types.js';
+import { ConfChangeType } from '../../raft/types.js';
+import { Store } from '../store/store.js';
+import { EtcdError, ErrorCode } from '../store/types.js';
+import type { StoreEvent, V2Request } from '../store/types.js';
+import { DurableLog } from '../storage/durable-log.js';
+import type { LoadedState } from '../storage/durable-log.js';
+import { PeerTransport } from '../transport/peer-transport.js';
+import { encodeCommand } from './commands.js';
+import type { Command } from './commands.js';
+import type { MemberConfig } from './config.js';
+import { clusterIdFor, memberIdFor } from './ids.js';
+import { LeaderStats } from './leader-stats.js';
+import type { Logger } from './logger.js';
+import type { MemberInfo, MemberService, RaftIndexes, WatchHandle } from './member-service.js';
+import { Membership } from './membership.js';
+import type { MembershipData } from './membership.js';
+import { MemberMetrics } from './metrics.js';
+import { RaftDriver } from './raft-driver.js';
+import { ReadBatcher } from './read-batcher.js';
+import { StateMachine } from './state-machine.js';
+import type { ApplyOutcome } from './state-machine.js';
+import { Waiters } from './waiters.js';
+
+/** What a member remembers about itself across restarts, beside the log. */
+interface IdentityMeta {
+  memberId: string;
+  clusterId: string;
+  /** The configuration the cluster started with, for a log that has no snapshot yet. */
+  bootstrap: ConfState;
+  initialMembers: MembershipData;
+}
+
+const SYNC_INTERVAL_MS = 500;
+/** Entries kept behind a snapshot (etcd keeps 5000) so a briefly slow follower needs no snapshot. */
+const CATCH_UP_ENTRIES = 5000;
+
+function timeoutError(): EtcdError {
+  return new EtcdError(ErrorCode.RaftInternal, 'etcdserver: request timed out');
+}
+
+export class Member implements MemberService {
+  readonly metrics: MemberMetrics;
+  private readonly waiters = new Waiters<ApplyOutcome | undefined>();
+  private readonly reads: ReadBatcher;
+  private readonly followerStats = new LeaderStats();
+  private readonly driver: RaftDriver;
+  private readonly sm: StateMachine;
+  private readonly transport: PeerTransport;
+  private readonly startTime = new Date();
+  private softState: SoftState = { lead: '', state: StateType.Follower };
+  private leaderSince: Date | undefined;
+  private leaderWaiters: (() => void)[] = [];
+  private syncTimer: NodeJS.Timeout | undefined;
+  private syncInFlight = false;
+  private recvAppendCnt = 0;
+  private sendAppendCnt = 0;
+  private stopping = false;
+  /** Called when this member learns it was removed from the cluster. */
+  onRemoved: () => void = () => {};
+
+  private constructor(
+    private readonly config: MemberConfig,
+    private readonly log: DurableLog,
+    loaded: LoadedState,
+    identity: IdentityMeta,
+    private readonly logger: Logger,
+  ) {
+    this.memberId = identity.memberId;
+    this.clusterId = identity.clusterId;
+    this.name = config.name;
+    this.requestTimeoutMs = 5000 + 2 * config.electionTimeoutMs;
+    const membership = Membership.fromData(identity.initialMembers);
+    this.sm = new StateMachine(this.memberId, new Store(), membership, {
+      onOwnApplied: (seq, outcome) => this.waiters.trigger(seq, outcome),
+      onMembershipChanged: (cc) => this.onMembershipChanged(cc),
+    }, 1000);
+    this.metrics = new MemberMetrics({
+      isLeader: () => (this.isLeader() ? 1 : 0),
+      watchers: () => this.sm.store.watcherCount,
+      appliedIndex: () => this.driver.applied,
+    });
+    this.transport = new PeerTransport({
+      memberId: this.memberId,
+      clusterId: this.clusterId,
+      listenUrls: config.listenPeerUrls,
+      logger: logger,
+      onMessages: (msgs) => this.onPeerMessages(msgs),
+      onSnapshotStatus: (to, ok) => this.driver.withNode((n) => n.reportSnapshot(to, ok)),
+      onUnreachable: (id) => {
+        this.followerStats.failed(id);
+        this.driver.withNode((n) => n.reportUnreachable(id));
+      },
+    });
+    if (loaded.snapshot) this.sm.restoreSnapshot(loaded.snapshot);
+    this.driver = new RaftDriver({
+      id: this.memberId,
+      log,
+      loaded,
+      bootstrap: identity.bootstrap,
+      tickMs: config.heartbeatIntervalMs,
+      electionTick: Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs)),
+      applier: {
+        applyEntry: (e) => this.sm.applyEntry(e),
+        applyConfChange: (cc) => this.sm.applyConfChange(cc),
+        restoreSnapshot: (snap) => this.sm.restoreSnapshot(snap),
+        snapshotData: () => this.sm.snapshotData(),
+      },
+      send: (msgs) => this.sendToPeers(msgs),
+      snapshotCount: config.snapshotCount,
+      catchUpEntries: Math.min(CATCH_UP_ENTRIES, config.snapshotCount),
+      onSoftState: (ss) => this.onSoftState(ss),
+      onReadStates: (rs) => this.onReadStates(rs),
+      onApplied: (index) => this.reads.onApplied(index),
+      onFatal: (err) => {
+        this.logger.fatal({ err: String(err), stack: (err as Error)?.stack }, 'raft loop failed; exiting');
+        process.exit(1);
+      },
+      logger,
+    });
+    this.reads = new ReadBatcher({
+      requestReadIndex: (ctx) => this.driver.withNode((n) => n.readIndex(ctx)),
+      appliedIndex: () => this.driver.applied,
+      roundTimeoutMs: config.electionTimeoutMs,
+      requestTimeoutMs: this.requestTimeoutMs,
+      timeoutError,
+    });
+  }
+
+  readonly memberId: string;
+  readonly clusterId: string;
+  readonly name: string;
+  private readonly requestTimeoutMs: number;
+
+  /** Opens (or creates) the member's data and starts Raft and the peer transport. */
+  static async start(config: MemberConfig, logger: Logger): Promise<Member> {
+    const log = await DurableLog.open(config.dataDir, { logger });
+    const loaded = await log.load();
+    let identity = loaded.meta.identity as IdentityMeta | undefined;
+    if (!identity) {
+      identity = bootstrapIdentity(config);
+      await log.setMeta('identity', identity);
+      logger.info({ memberId: identity.memberId, clusterId: identity.clusterId }, 'starting a new member of a new cluster');
+    } else {
+      logger.info({ memberId: identity.memberId, clusterId: identity.clusterId, entries: loaded.entries.length }, 'restarting member from its data');
+    }
+    const member = new Member(config, log, loaded, identity, logger);
+    await member.transport.start();
+    for (const m of member.sm.membership.list()) if (m.id !== member.memberId) member.transport.addPeer(m.id, m.peerURLs);
+    member.driver.start();
+    member.syncTimer = setInterval(() => member.maybeSync(), SYNC_INTERVAL_MS);
+    void member.publishAttributes();
+    return member;
+  }
+
+  // ---- MemberService ----
+
+  async handle(req: V2Request): Promise<StoreEvent> {
+    if (req.method === 'GET') {
+      if (req.quorum) await this.reads.read();
+      return this.sm.store.get(req.path, { recursive: req.recursive, sorted: req.sorted }, Date.now());
+    }
+    const outcome = await this.propose((seq) => ({ kind: 'v2', from: this.memberId, seq, req }));
+    if (!outcome) throw new EtcdError(ErrorCode.RaftInternal, 'unexpected empty apply result');
+    if ('error' in outcome) throw outcome.error;
+    return outcome.event;
+  }
+
+  watch(req: V2Request, onEvent: (ev: StoreEvent) => void): WatchHandle {
+    const startIndex = this.sm.store.index;
+    const w = this.sm.store.watch(req.path, { recursive: req.recursive, stream: req.stream, sinceIndex: req.waitIndex }, onEvent);
+    return { startIndex, close: () => w.remove() };
+  }
+
+  indexes(): RaftIndexes {
+    const st = this.driver.node.status();
+    return { etcdIndex: this.sm.store.index, raftIndex: st.commit, raftTerm: st.hardState.term };
+  }
+
+  members(): MemberInfo[] {
+    return this.sm.membership.list();
+  }
+
+  leaderId(): string | undefined {
+    return this.softState.lead || undefined;
+  }
+
+  selfStats(): object {
+    const leader = this.softState.lead;
+    return {
+      name: this.name,
+      id: this.memberId,
+      state: this.isLeader() ? 'StateLeader' : 'StateFollower',
+      startTime: this.startTime.toISOString(),
+      leaderInfo: {
+        leader,
+        uptime: this.leaderSince ? formatGoDuration(Date.now() - this.leaderSince.getTime()) : '',
+        startTime: this.leaderSince?.toISOString() ?? '',
+      },
+      recvAppendRequestCnt: this.recvAppendCnt,
+      sendAppendRequestCnt: this.sendAppendCnt,
+    };
+  }
+
+  leaderStats(): object | undefined {
+    if (!this.isLeader()) return undefined;
+    const followers = this.sm.membership.list().map((m) => m.id).filter((id) => id !== this.memberId);
+    return this.followerStats.toJSON(this.memberId, followers);
+  }
+
+  storeStats(): object {
+    return this.sm.store.stats();
+  }
+
+  healthy(): boolean {
+    return this.softState.lead !== '';
+  }
+
+  metricsText(): string {
+    return this.metrics.render();
+  }
+
+  // ---- lifecycle ----
+
+  /** SIGTERM: hand leadership to a caught-up peer if leader, flush what is in flight, close. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    clearInterval(this.syncTimer);
+    if (this.isLeader()) await this.transferLeadership();
+    await this.driver.stop();
+    await this.transport.stop();
+    const stopped = new EtcdError(ErrorCode.RaftInternal, 'etcdserver: server stopped');
+    this.waiters.failAll(stopped);
+    this.reads.failAll(stopped);
+    await this.log.close();
+  }
+
+  isLeader(): boolean {
+    return this.softState.state === StateType.Leader;
+  }
+
+  // ---- internals ----
+
+  private async propose(build: (seq: number) => Command): Promise<ApplyOutcome | undefined> {
+    const { seq, done } = this.waiters.register(this.requestTimeoutMs, () => {
+      this.metrics.proposalsFailed.inc();
+      return timeoutError();
+    });
+    const data = encodeCommand(build(seq));
+    const deadline = Date.now() + this.requestTimeoutMs;
+    // Without a leader raft refuses at once; wait for one (an election takes about one
+    // election timeout) rather than failing a write that could succeed moments later.
+    while (!this.stopping) {
+      try {
+        this.driver.withNode((n) => n.propose(data));
+        break;
+      } catch (err) {
+        if (!(err instanceof ProposalDroppedError)) throw err;
+        if (Date.now() >= deadline) break;
+        await this.leaderChangeOrDelay(Math.min(100, deadline - Date.now()));
+      }
+    }
+    const outcome = await done;
+    this.metrics.proposalsCommitted.inc();
+    return outcome;
+  }
+
+  private leaderChangeOrDelay(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.leaderWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  private onSoftState(ss: SoftState): void {
+    if (ss.lead !== this.softState.lead) {
+      this.metrics.leaderChanges.inc();
+      this.leaderSince = ss.lead ? new Date() : undefined;
+      this.logger.info({ leader: ss.lead || null, state: ss.state }, ss.lead ? 'leader elected' : 'leader lost');
+      const ws = this.leaderWaiters;
+      this.leaderWaiters = [];
+      for (const w of ws) w();
+    }
+    this.softState = ss;
+  }
+
+  private onReadStates(rs: ReadState[]): void {
+    for (const r of rs) this.reads.onReadState(r.requestCtx, r.index);
+  }
+
+  private onPeerMessages(msgs: Message[]): void {
+    const now = Date.now();
+    for (const m of msgs) {
+      if (m.type === MessageType.App) this.recvAppendCnt++;
+      else if (m.type === MessageType.HeartbeatResp || m.type === MessageType.AppResp) this.followerStats.answered(m.from, now);
+    }
+    this.driver.step(msgs);
+  }
+
+  private sendToPeers(msgs: Message[]): void {
+    if (msgs.length === 0) return;
+    const now = Date.now();
+    for (const m of msgs) {
+      if (m.type === MessageType.App) this.sendAppendCnt++;
+      else if (m.type === MessageType.Heartbeat) this.followerStats.heartbeatSent(m.to, now);
+    }
+    this.transport.send(msgs);
+  }
+
+  private onMembershipChanged(cc: ConfChange): void {
+    if (cc.type === ConfChangeType.RemoveNode) {
+      this.followerStats.forget(cc.nodeId);
+      if (cc.nodeId === this.memberId) {
+        this.logger.warn({}, 'this member was removed from the cluster');
+        this.onRemoved();
+        return;
+      }
+      this.transport.removePeer(cc.nodeId);
+      return;
+    }
+    const info = this.sm.membership.get(cc.nodeId);
+    if (info && cc.nodeId !== this.memberId) this.transport.addPeer(cc.nodeId, info.peerURLs);
+  }
+
+  /** The leader's clock reaches followers only through SYNC entries: that is when keys expire. */
+  private maybeSync(): void {
+    if (!this.isLeader() || this.syncInFlight) return;
+    const next = this.sm.store.nextExpiration();
+    const now = Date.now();
+    if (next === undefined || next > now) return;
+    this.syncInFlight = true;
+    try {
+      this.driver.withNode((n) => n.propose(encodeCommand({ kind: 'sync', time: now })));
+    } catch {
+      // Lost leadership in between; the next leader will sync.
+    }
+    // A SYNC has no waiter: allow the next one after an interval whatever happened to this one.
+    setTimeout(() => (this.syncInFlight = false), SYNC_INTERVAL_MS).unref();
+  }
+
+  /** Like etcd's publish: make this member's name and client URLs part of the replicated member list. */
+  private async publishAttributes(): Promise<void> {
+    while (!this.stopping) {
+      try {
+        await this.propose((seq) => ({
+          kind: 'attrs',
+          from: this.memberId,
+          seq,
+          memberId: this.memberId,
+          name: this.name,
+          clientURLs: this.config.advertiseClientUrls,
+        }));
+        this.logger.info({ clientURLs: this.config.advertiseClientUrls }, 'published member attributes to the cluster');
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  private async transferLeadership(): Promise<void> {
+    const progress = this.driver.node.status().progress ?? {};
+    let best: string | undefined;
+    let bestMatch = -1;
+    for (const [id, pr] of Object.entries(progress)) {
+      if (id === this.memberId || this.sm.membership.get(id)?.isLearner) continue;
+      if (pr.match > bestMatch) {
+        best = id;
+        bestMatch = pr.match;
+      }
+    }
+    if (!best) return;
+    this.logger.info({ to: best }, 'transferring leadership before stopping');
+    try {
+      this.driver.withNode((n) => n.transferLeader(best));
+    } catch {
+      return;
+    }
+    const deadline = Date.now() + this.config.electionTimeoutMs;
+    while (this.isLeader() && Date.now() < deadline) await this.leaderChangeOrDelay(deadline - Date.now());
+  }
+}
+
+function bootstrapIdentity(config: MemberConfig): IdentityMeta {
+  if (config.initialClusterState !== 'new') {
+    throw new Error(
+      `member ${config.name} has no data in ${config.dataDir} and --initial-cluster-state is "existing": joining a running cluster is not supported yet`,
+    );
+  }
+  const members = config.initialCluster.map((m) => ({ id: memberIdFor(m.peerUrls, config.initialClusterToken), name: m.name, peerURLs: m.peerUrls }));
+  const self = members.find((m) => m.name === config.name);
+  if (!self) throw new Error(`--initial-cluster has no member named ${config.name}`);
+  const membership = new Membership();
+  for (const m of members) membership.add(m.id, { name: m.name, peerURLs: m.peerURLs }, false);
+  return {
+    memberId: self.id,
+    clusterId: clusterIdFor(members.map((m) => m.id)),
+    bootstrap: { voters: members.map((m) => m.id).sort(), learners: [] },
+    initialMembers: membership.toData(),
+  };
+}
+
+/** Go's time.Duration String() for positive durations, e.g. "1m2.5s", "350ms". */
+function formatGoDuration(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  const totalSeconds = ms / 1000;
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = +(totalSeconds % 60).toFixed(3);
+  return `${h ? `${h}h` : ''}${h || m ? `${m}m` : ''}${s}s`;
+}
+

@@ -1,0 +1,92 @@
+// The cluster's members as the replicated state knows them: Raft ids plus what etcd shows
+// of each (name, peer and client URLs). Changed only by applying committed entries.
+import { Packr } from 'msgpackr';
+import type { MemberInfo } from './member-service.js';
+
+/** What a ConfChange's context carries about the member it adds. */
+export interface MemberContext {
+  name: string;
+  peerURLs: string[];
+}
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+export function encodeMemberContext(ctx: MemberContext): Uint8Array {
+  return packr.pack(ctx);
+}
+
+export function decodeMemberContext(data: Uint8Array): MemberContext {
+  return packr.unpack(data) as MemberContext;
+}
+
+export interface MembershipData {
+  members: MemberInfo[];
+  removed: string[];
+}
+
+export class Membership {
+  private readonly members = new Map<string, MemberInfo>();
+  /** Ids removed from the cluster: they may never come back (etcd refuses them). */
+  private readonly removed = new Set<string>();
+
+  add(id: string, ctx: MemberContext, isLearner: boolean): void {
+    const existing = this.members.get(id);
+    this.members.set(id, {
+      id,
+      name: existing?.name || ctx.name,
+      peerURLs: [...ctx.peerURLs],
+      clientURLs: existing?.clientURLs ?? [],
+      ...(isLearner ? { isLearner: true } : {}),
+    });
+  }
+
+  promote(id: string): void {
+    const m = this.members.get(id);
+    if (m) delete m.isLearner;
+  }
+
+  remove(id: string): void {
+    this.members.delete(id);
+    this.removed.add(id);
+  }
+
+  setAttributes(id: string, name: string, clientURLs: string[]): void {
+    const m = this.members.get(id);
+    if (!m) return;
+    m.name = name;
+    m.clientURLs = [...clientURLs];
+  }
+
+  updatePeerURLs(id: string, peerURLs: string[]): void {
+    const m = this.members.get(id);
+    if (m) m.peerURLs = [...peerURLs];
+  }
+
+  get(id: string): MemberInfo | undefined {
+    return this.members.get(id);
+  }
+
+  has(id: string): boolean {
+    return this.members.has(id);
+  }
+
+  isRemoved(id: string): boolean {
+    return this.removed.has(id);
+  }
+
+  /** Sorted by id, as /v2/members lists them. */
+  list(): MemberInfo[] {
+    return [...this.members.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  toData(): MembershipData {
+    return { members: this.list(), removed: [...this.removed].sort() };
+  }
+
+  static fromData(data: MembershipData): Membership {
+    const m = new Membership();
+    for (const info of data.members) m.members.set(info.id, { ...info });
+    for (const id of data.removed) m.removed.add(id);
+    return m;
+  }
+}

@@ -1,0 +1,104 @@
+// quorum=true reads through ReadIndex, batched: every read that arrives while a round is in
+// flight rides the next round, so one heartbeat round serves all reads queued at that moment.
+// A read is served once the member's applied index reaches the round's read index.
+
+interface PendingRead {
+  resolve(): void;
+  reject(err: unknown): void;
+  deadline: number;
+}
+
+interface Round {
+  ctx: string;
+  reads: PendingRead[];
+  timer: NodeJS.Timeout;
+}
+
+export interface ReadBatcherOptions {
+  /** Asks raft for a read index with this context; throws when raft cannot take it now. */
+  requestReadIndex(ctx: Uint8Array): void;
+  appliedIndex(): number;
+  /** How long a round may wait for its ReadState before its reads are retried. */
+  roundTimeoutMs: number;
+  requestTimeoutMs: number;
+  timeoutError(): unknown;
+}
+
+export class ReadBatcher {
+  private queued: PendingRead[] = [];
+  private round: Round | undefined;
+  private nextCtx = 1;
+  /** Confirmed rounds waiting for the applied index to catch up, in read-index order. */
+  private waitingApply: { index: number; reads: PendingRead[] }[] = [];
+  private retryTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly opts: ReadBatcherOptions) {}
+
+  read(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queued.push({ resolve, reject, deadline: Date.now() + this.opts.requestTimeoutMs });
+      this.startRound();
+    });
+  }
+
+  /** Raft confirmed a read index for a context (possibly one that is not ours any more). */
+  onReadState(ctx: Uint8Array, index: number): void {
+    const round = this.round;
+    if (!round || Buffer.from(ctx).toString() !== round.ctx) return;
+    clearTimeout(round.timer);
+    this.round = undefined;
+    this.waitingApply.push({ index, reads: round.reads });
+    this.onApplied(this.opts.appliedIndex());
+    this.startRound();
+  }
+
+  onApplied(applied: number): void {
+    while (this.waitingApply.length > 0 && this.waitingApply[0]!.index <= applied) {
+      for (const r of this.waitingApply.shift()!.reads) r.resolve();
+    }
+  }
+
+  failAll(err: unknown): void {
+    clearTimeout(this.round?.timer);
+    clearTimeout(this.retryTimer);
+    const all = [...this.queued, ...(this.round?.reads ?? []), ...this.waitingApply.flatMap((w) => w.reads)];
+    this.queued = [];
+    this.round = undefined;
+    this.waitingApply = [];
+    for (const r of all) r.reject(err);
+  }
+
+  private startRound(): void {
+    if (this.round || this.queued.length === 0) return;
+    this.expireOverdue();
+    if (this.queued.length === 0) return;
+    const ctx = String(this.nextCtx++);
+    try {
+      this.opts.requestReadIndex(Buffer.from(ctx));
+    } catch {
+      // No leader right now: try again shortly, until each read's own deadline.
+      this.retryTimer ??= setTimeout(() => {
+        this.retryTimer = undefined;
+        this.startRound();
+      }, 50);
+      return;
+    }
+    const reads = this.queued;
+    this.queued = [];
+    const timer = setTimeout(() => {
+      // The round was lost (leader changed, message dropped): its reads go first in the next one.
+      this.round = undefined;
+      this.queued = [...reads, ...this.queued];
+      this.startRound();
+    }, this.opts.roundTimeoutMs);
+    this.round = { ctx, reads, timer };
+  }
+
+  private expireOverdue(): void {
+    const now = Date.now();
+    const overdue = this.queued.filter((r) => r.deadline <= now);
+    if (overdue.length === 0) return;
+    this.queued = this.queued.filter((r) => r.deadline > now);
+    for (const r of overdue) r.reject(this.opts.timeoutError());
+  }
+}

@@ -1,0 +1,34 @@
+// Starts one member and its client listeners; SIGTERM/SIGINT stop it cleanly (exit 0).
+import { buildApp } from '../../api/app.js';
+import type { MemberConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { Member } from './member.js';
+import { RAFTKV_VERSION } from './version.js';
+
+export async function startMember(config: MemberConfig): Promise<void> {
+  const logger = createLogger(config.name);
+  const member = await Member.start(config, logger);
+  const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: RAFTKV_VERSION });
+  for (const url of config.listenClientUrls) {
+    const { hostname, port } = new URL(url);
+    await app.listen({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+  }
+  logger.info({ clientURLs: config.listenClientUrls, peerURLs: config.listenPeerUrls }, 'serving client requests');
+
+  let stopping = false;
+  const stop = async (reason: string, code: number): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping');
+    await app.close();
+    await member.stop();
+    logger.info({}, 'stopped');
+    process.exit(code);
+  };
+  member.onRemoved = () => {
+    logger.error({}, 'the member has been permanently removed from the cluster; exiting');
+    void stop('removed from cluster', 1);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+}
