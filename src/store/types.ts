@@ -1,9 +1,13 @@
 // The shapes that cross the store's boundary: the replicated v2 request, events, errors.
 // JSON field order here is etcd v2's wire order; api/ serializes these objects as they are.
 
-/** A node as etcd v2 shows it (Go's NodeExtern). Optional fields are absent, never undefined-valued, when not set. */
+/**
+ * A node as etcd v2 shows it (Go's NodeExtern). Optional fields are absent, never undefined-valued, when not set.
+ * `key`, `modifiedIndex` and `createdIndex` are absent only on the root directory, which etcd shows as
+ * `{"dir":true,"nodes":[...]}` (its key and its zero indexes are omitted).
+ */
 export interface NodeJSON {
-  key: string;
+  key?: string;
   dir?: true;
   value?: string;
   /** RFC 3339 with fractional seconds, UTC ("2026-11-22T05:10:31.123Z"). */
@@ -11,8 +15,8 @@ export interface NodeJSON {
   /** Whole seconds left, rounded up, computed with the `now` of the operation that produced this view. */
   ttl?: number;
   nodes?: NodeJSON[];
-  modifiedIndex: number;
-  createdIndex: number;
+  modifiedIndex?: number;
+  createdIndex?: number;
 }
 
 export type Action =
@@ -31,7 +35,7 @@ export interface StoreEvent {
   prevNode?: NodeJSON;
   /** The store index after this event (X-Etcd-Index); not part of the JSON body. */
   etcdIndex: number;
-  /** True for a refresh: watchers are not woken and the event is not in history. Not part of the JSON body. */
+  /** True for a refresh: watchers are not woken and watches skip it (it still takes its slot in the history, as in etcd). Not part of the JSON body. */
   refresh?: boolean;
 }
 

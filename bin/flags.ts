@@ -1,0 +1,141 @@
+// The command line and ETCD_* environment of `raftkv`, read the way etcd 3.4 reads its own, into
+// a MemberConfig. Steps, in etcd's order: Go flag parsing (syntax errors exit 2), no positional
+// arguments, --version, environment variables, then the checks of the assembled configuration
+// (these exit 1). Pure: nothing is printed, the caller reports the outcome.
+import { defaultConfig, defaultDataDir } from '../src/server/config.js';
+import type { InitialClusterMember, MemberConfig } from '../src/server/config.js';
+import { applyEnv } from './etcd-env.js';
+import { parseEtcdUrl } from './etcd-urls.js';
+import { FlagSet } from './flag-set.js';
+import { FLAGS } from './flag-table.js';
+import type { FlagDef } from './flag-table.js';
+import { GoValueError } from './go-values.js';
+import { checkInitialCluster, parseInitialCluster } from './initial-cluster.js';
+import { USAGE, helpText, versionText } from './usage.js';
+import { readLogLevel, validateConfig } from './validate.js';
+
+export type ParseOutcome =
+  | { kind: 'start'; config: MemberConfig; notices: string[] }
+  | { kind: 'help'; text: string }
+  | { kind: 'version'; text: string }
+  /** `message` is what to print on stderr; `notices` come before it. */
+  | { kind: 'error'; exitCode: 1 | 2; message: string; notices: string[] };
+
+/** Lists of URLs raftkv listens on or hands to others; TLS and unix sockets are refused in them. */
+const URL_FLAGS = ['listen-peer-urls', 'listen-client-urls', 'initial-advertise-peer-urls', 'advertise-client-urls'];
+
+export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParseOutcome {
+  const flags = new FlagSet(FLAGS);
+  const commandLine = flags.parse(argv);
+  if (commandLine.kind === 'help') return { kind: 'help', text: helpText(FLAGS) };
+  if (commandLine.kind === 'error') return { kind: 'error', exitCode: 2, message: `${commandLine.message}\n${USAGE}`, notices: [] };
+  if (commandLine.positional.length > 0) return verifyingError(`'${commandLine.positional[0]}' is not a valid flag`, []);
+  if (flags.bool('version')) return { kind: 'version', text: versionText() };
+
+  const fromEnv = applyEnv(flags, env);
+  const notices = [...flags.warnings, ...fromEnv.notices];
+  if (!fromEnv.ok) {
+    return fromEnv.verifying ? verifyingError(fromEnv.message, notices) : { kind: 'error', exitCode: 1, message: fromEnv.message, notices };
+  }
+
+  const refusal = findRefusal(flags);
+  if (refusal) return { kind: 'error', exitCode: 1, message: refusal, notices };
+  notices.push(...ignoredFlagNotices(flags));
+
+  const built = buildConfig(flags, notices);
+  if (typeof built === 'string') return verifyingError(built, notices);
+  const invalid = validateConfig(built);
+  if (invalid) return verifyingError(invalid, notices);
+
+  const initialCluster = readInitialCluster(flags.string('initial-cluster'));
+  if (typeof initialCluster === 'string') return { kind: 'error', exitCode: 1, message: initialCluster, notices };
+  const config = { ...built, initialCluster };
+  const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map(urlRefusal).find((r) => r !== undefined);
+  if (unsupportedPeer) return { kind: 'error', exitCode: 1, message: `--initial-cluster: ${unsupportedPeer}`, notices };
+  const clusterProblem = checkInitialCluster(config);
+  if (clusterProblem) return { kind: 'error', exitCode: 1, message: clusterProblem, notices };
+  return { kind: 'start', config, notices };
+}
+
+function verifyingError(reason: string, notices: string[]): ParseOutcome {
+  const hint =
+    reason.startsWith('--advertise-client-urls is required')
+      ? '\nWhen listening on specific address(es), this raftkv process must advertise accessible url(s) to each connected client.'
+      : '';
+  return { kind: 'error', exitCode: 1, message: `error verifying flags, ${reason}. See 'raftkv --help'.${hint}`, notices };
+}
+
+/** The first flag asking for something raftkv does not do (TLS, discovery, proxy, …). */
+function findRefusal(flags: FlagSet): string | undefined {
+  for (const def of flags.all()) {
+    if (def.role.use === 'refused' && flags.value(def.name) !== def.default) return `${flagText(flags, def)}: ${def.role.why}`;
+  }
+  for (const name of URL_FLAGS) {
+    const refusal = flags.list(name).map(urlRefusal).find((r) => r !== undefined);
+    if (refusal) return `--${name}=${flags.list(name).join(',')}: ${refusal}`;
+  }
+  return undefined;
+}
+
+function urlRefusal(url: string): string | undefined {
+  const { scheme } = parseEtcdUrl(url);
+  if (scheme === 'https' || scheme === 'unixs') return 'TLS is not supported yet';
+  if (scheme === 'unix') return 'unix sockets are not supported';
+  return undefined;
+}
+
+function ignoredFlagNotices(flags: FlagSet): string[] {
+  return flags
+    .all()
+    .flatMap((def) => (def.role.use === 'ignored' && flags.isGiven(def.name) ? [`${flagText(flags, def)} is ignored: ${def.role.why}`] : []));
+}
+
+function readInitialCluster(text: string): InitialClusterMember[] | string {
+  try {
+    return parseInitialCluster(text);
+  } catch (err) {
+    if (!(err instanceof GoValueError)) throw err;
+    return `error setting up initial cluster: ${err.message}`;
+  }
+}
+
+function flagText(flags: FlagSet, def: FlagDef): string {
+  const value = flags.value(def.name);
+  return `--${def.name}=${Array.isArray(value) ? value.join(',') : String(value)}`;
+}
+
+/** Everything but the initial cluster, which has its own checks and errors. */
+function buildConfig(flags: FlagSet, notices: string[]): Omit<MemberConfig, 'initialCluster'> | string {
+  const defaults = defaultConfig();
+  const name = flags.string('name');
+  const logLevel = flags.bool('debug') ? 'debug' : readLogLevel(flags.string('log-level'));
+  if (!logLevel) return `unknown log level ${JSON.stringify(flags.string('log-level'))} (use debug, info, warn, error, panic or fatal)`;
+  let snapshotCount = flags.number('snapshot-count');
+  if (snapshotCount === 0) {
+    snapshotCount = defaults.snapshotCount;
+    notices.push(`set snapshot count to default ${snapshotCount}`);
+  }
+  // etcd drops the default advertised client URL once listen-client-urls is chosen explicitly.
+  const advertiseClientUrls =
+    flags.isGiven('listen-client-urls') && !flags.isGiven('advertise-client-urls') ? [] : flags.list('advertise-client-urls');
+  return {
+    name,
+    dataDir: flags.string('data-dir') || defaultDataDir(name),
+    listenClientUrls: flags.list('listen-client-urls'),
+    advertiseClientUrls,
+    listenPeerUrls: flags.list('listen-peer-urls'),
+    initialAdvertisePeerUrls: flags.list('initial-advertise-peer-urls'),
+    initialClusterState: flags.string('initial-cluster-state') === 'existing' ? 'existing' : 'new',
+    initialClusterToken: flags.string('initial-cluster-token'),
+    heartbeatIntervalMs: flags.number('heartbeat-interval'),
+    electionTimeoutMs: flags.number('election-timeout'),
+    snapshotCount,
+    maxRequestBytes: flags.number('max-request-bytes'),
+    maxSnapshots: flags.number('max-snapshots'),
+    maxWals: flags.number('max-wals'),
+    cors: flags.list('cors'),
+    logLevel,
+    preVote: flags.bool('pre-vote'),
+    strictReconfigCheck: flags.bool('strict-reconfig-check'),
+  };
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `raftkv`: runs one member, configured with etcd's flags and ETCD_* variables, so unit files and
+// scripts written for etcd start it unchanged. Exit codes are etcd's: 2 for a malformed command
+// line, 1 for a configuration etcd would refuse or a failure to start, 0 for --help and --version.
+import { parseArgs } from './flags.js';
+
+async function main(): Promise<void> {
+  const outcome = parseArgs(process.argv.slice(2), process.env);
+  if (outcome.kind === 'help' || outcome.kind === 'version') {
+    process.stdout.write(outcome.text);
+    return;
+  }
+  for (const notice of outcome.notices) process.stderr.write(`raftkv: ${notice}\n`);
+  if (outcome.kind === 'error') {
+    process.stderr.write(`${outcome.message}\n`);
+    process.exitCode = outcome.exitCode;
+    return;
+  }
+  const { startMember } = await import('../src/server/start.js');
+  try {
+    await startMember(outcome.config);
+  } catch (err) {
+    process.stderr.write(`raftkv: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+}
+
+await main();

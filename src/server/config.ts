@@ -1,0 +1,78 @@
+// Everything one member needs to start, already parsed and validated (bin/flags.ts builds it from
+// etcd's flags and ETCD_* variables). Defaults are etcd 3.4's, with one difference: the default
+// data directory is `${name}.raftkv` where etcd uses `${name}.etcd`, so the two never share one.
+
+export type ClusterState = 'new' | 'existing';
+
+/** Levels etcd's --log-level accepts, minus `panic`, which raftkv treats as `fatal`. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** One `name=url[,name=url]` group of --initial-cluster; a member may have several peer URLs. */
+export interface InitialClusterMember {
+  name: string;
+  peerUrls: string[];
+}
+
+export interface MemberConfig {
+  name: string;
+  dataDir: string;
+  /** URLs are normalized as Go prints them (scheme lowercased) and sorted, as etcd keeps them. */
+  listenClientUrls: string[];
+  advertiseClientUrls: string[];
+  listenPeerUrls: string[];
+  initialAdvertisePeerUrls: string[];
+  /** Used only to bootstrap a member that has no data yet; in --initial-cluster order. */
+  initialCluster: InitialClusterMember[];
+  initialClusterState: ClusterState;
+  initialClusterToken: string;
+  heartbeatIntervalMs: number;
+  electionTimeoutMs: number;
+  /** Applied entries between snapshots (etcd turns 0 into the default). */
+  snapshotCount: number;
+  /** Largest client request body accepted, in bytes. */
+  maxRequestBytes: number;
+  /** Snapshot files to keep; 0 keeps all. */
+  maxSnapshots: number;
+  /** Log files to keep; 0 keeps all. */
+  maxWals: number;
+  /** Origins allowed by CORS; `['*']` allows every origin. */
+  cors: string[];
+  logLevel: LogLevel;
+  /** Raft pre-vote: a partitioned member does not disrupt the leader when it rejoins. */
+  preVote: boolean;
+  /** Refuse membership changes that would leave the cluster without a quorum of started members. */
+  strictReconfigCheck: boolean;
+}
+
+export const DEFAULT_NAME = 'default';
+export const DEFAULT_CLIENT_URL = 'http://localhost:2379';
+export const DEFAULT_PEER_URL = 'http://localhost:2380';
+
+/** etcd's default data directory is `${name}.etcd`; raftkv's is `${name}.raftkv`. */
+export function defaultDataDir(name: string): string {
+  return `${name}.raftkv`;
+}
+
+export function defaultConfig(): MemberConfig {
+  return {
+    name: DEFAULT_NAME,
+    dataDir: defaultDataDir(DEFAULT_NAME),
+    listenClientUrls: [DEFAULT_CLIENT_URL],
+    advertiseClientUrls: [DEFAULT_CLIENT_URL],
+    listenPeerUrls: [DEFAULT_PEER_URL],
+    initialAdvertisePeerUrls: [DEFAULT_PEER_URL],
+    initialCluster: [{ name: DEFAULT_NAME, peerUrls: [DEFAULT_PEER_URL] }],
+    initialClusterState: 'new',
+    initialClusterToken: 'etcd-cluster',
+    heartbeatIntervalMs: 100,
+    electionTimeoutMs: 1000,
+    snapshotCount: 100_000,
+    maxRequestBytes: 1.5 * 1024 * 1024,
+    maxSnapshots: 5,
+    maxWals: 5,
+    cors: ['*'],
+    logLevel: 'info',
+    preVote: false,
+    strictReconfigCheck: true,
+  };
+}

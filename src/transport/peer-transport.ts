@@ -1,0 +1,202 @@
+// A member's messaging with its peers: one outbound PeerLink per peer for the messages this member
+// sends, a listener for the streams peers open to it, and one-shot requests for cluster queries.
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import type { Message } from '../../raft/types.js';
+import { InboundConnection } from './inbound-connection.js';
+import { DEFAULT_LIMITS } from './limits.js';
+import type { TransportLimits } from './limits.js';
+import type { PinoLikeLogger } from './logger.js';
+import { PeerLink } from './peer-link.js';
+import { sendPeerRequest } from './peer-request.js';
+import { emptyPeerStats } from './peer-stats.js';
+import type { PeerStats } from './peer-stats.js';
+import { parsePeerUrl } from './peer-url.js';
+
+export type { PinoLikeLogger } from './logger.js';
+export type { PeerStats } from './peer-stats.js';
+export type { TransportLimits } from './limits.js';
+export { RemoteRequestError, RequestTimeoutError } from './peer-request.js';
+
+export interface PeerTransportOptions {
+  memberId: string;
+  /** '' until a joining member learns it (setClusterId). */
+  clusterId: string;
+  listenUrls: string[];
+  logger: PinoLikeLogger;
+  onMessages(msgs: Message[]): void;
+  /** Answers another member's request(); without it, requests are answered with an error. */
+  onRequest?(kind: string, body: unknown, fromMemberId: string): Promise<unknown>;
+  /** A snapshot reached the peer and was handed to its raft (ok), or could not be sent. */
+  onSnapshotStatus?(to: string, ok: boolean): void;
+  /** The outbound connection to a peer came up or went down. */
+  onPeerActive?(id: string, active: boolean): void;
+  /** Messages to the peer were lost: it could not be dialed, or its connection broke. */
+  onUnreachable?(id: string): void;
+  limits?: Partial<TransportLimits>;
+}
+
+const MAX_REMEMBERED_REFUSALS = 1000;
+
+export class PeerTransport {
+  private readonly memberId: string;
+  private clusterId: string;
+  private readonly limits: TransportLimits;
+  private readonly log: PinoLikeLogger;
+  private readonly links = new Map<string, PeerLink>();
+  private readonly stats = new Map<string, PeerStats>();
+  private readonly servers: Server[] = [];
+  private readonly inbound = new Set<Socket>();
+  private readonly inboundStreams = new Map<string, Socket>();
+  private readonly requestSockets = new Set<Socket>();
+  private readonly refusalsLogged = new Set<string>();
+  private stopped = false;
+
+  constructor(private readonly opts: PeerTransportOptions) {
+    this.memberId = opts.memberId;
+    this.clusterId = opts.clusterId;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.log = opts.logger;
+  }
+
+  /** Listens on every listen URL; rejects if any cannot be bound. */
+  async start(): Promise<void> {
+    for (const url of this.opts.listenUrls) {
+      const { host, port } = parsePeerUrl(url);
+      const server = createServer((socket) => this.accept(socket));
+      this.servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      server.on('error', (err) => this.log.error({ err: err.message, url }, 'peer listener failed'));
+      this.log.info({ url }, 'listening for peers');
+    }
+  }
+
+  /** Closes listeners, links and connections; pending sends are dropped and no timer is left behind. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+    for (const socket of [...this.inbound, ...this.requestSockets]) socket.destroy();
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    this.servers.length = 0;
+  }
+
+  setClusterId(id: string): void {
+    this.clusterId = id;
+  }
+
+  addPeer(id: string, urls: string[]): void {
+    if (this.stopped) return;
+    const existing = this.links.get(id);
+    if (existing) {
+      existing.updateUrls(urls);
+      return;
+    }
+    const stats = emptyPeerStats();
+    this.stats.set(id, stats);
+    this.links.set(
+      id,
+      new PeerLink({
+        peerId: id,
+        urls,
+        identity: () => this.identity(),
+        limits: this.limits,
+        logger: this.log,
+        stats,
+        events: {
+          onUnreachable: (peer) => this.opts.onUnreachable?.(peer),
+          onSnapshotStatus: (peer, ok) => this.opts.onSnapshotStatus?.(peer, ok),
+          onActive: (peer, active) => this.opts.onPeerActive?.(peer, active),
+        },
+      }),
+    );
+  }
+
+  updatePeer(id: string, urls: string[]): void {
+    this.links.get(id)?.updateUrls(urls);
+  }
+
+  removePeer(id: string): void {
+    this.links.get(id)?.close();
+    this.links.delete(id);
+    this.stats.delete(id);
+  }
+
+  /** Hands each peer its messages (in order) for the next write; messages to unknown peers are dropped. */
+  send(msgs: Message[]): void {
+    const byPeer = new Map<string, Message[]>();
+    for (const m of msgs) {
+      const batch = byPeer.get(m.to);
+      if (batch) batch.push(m);
+      else byPeer.set(m.to, [m]);
+    }
+    for (const [to, batch] of byPeer) this.links.get(to)?.enqueue(batch);
+  }
+
+  /** Asks a member, by any of its peer URLs, to answer through its onRequest. */
+  request(urls: string[], kind: string, body: unknown, timeoutMs: number): Promise<unknown> {
+    if (this.stopped) return Promise.reject(new Error('peer transport is stopped'));
+    return sendPeerRequest({ urls, kind, body, timeoutMs, from: this.identity(), sockets: this.requestSockets });
+  }
+
+  /** A copy of the counters kept for a peer, or undefined for one not added. */
+  peerStats(id: string): PeerStats | undefined {
+    const stats = this.stats.get(id);
+    return stats && { ...stats };
+  }
+
+  private identity(): { memberId: string; clusterId: string } {
+    return { memberId: this.memberId, clusterId: this.clusterId };
+  }
+
+  private accept(socket: Socket): void {
+    if (this.stopped) {
+      socket.destroy();
+      return;
+    }
+    this.inbound.add(socket);
+    socket.on('close', () => {
+      this.inbound.delete(socket);
+      for (const [from, s] of this.inboundStreams) if (s === socket) this.inboundStreams.delete(from);
+    });
+    new InboundConnection(socket, {
+      identity: () => this.identity(),
+      logger: this.log,
+      handshakeTimeoutMs: this.limits.handshakeTimeoutMs,
+      maxSnapshotBytes: this.limits.maxSnapshotBytes,
+      onMessages: (msgs) => this.opts.onMessages(msgs),
+      onRequest: (kind, body, from) => this.answerRequest(kind, body, from),
+      onStreamOpened: (from, s) => {
+        // The peer redialed: its previous connection is dead even if no FIN reached us.
+        this.inboundStreams.get(from)?.destroy();
+        this.inboundStreams.set(from, s);
+      },
+      onReceived: (from, messages, bytes) => {
+        const stats = this.stats.get(from);
+        if (!stats) return;
+        stats.messagesReceived += messages;
+        stats.bytesReceived += bytes;
+      },
+      firstRefusal: (key) => this.firstRefusal(key),
+    });
+  }
+
+  private async answerRequest(kind: string, body: unknown, from: string): Promise<unknown> {
+    if (!this.opts.onRequest) throw new Error('this member serves no peer requests');
+    return this.opts.onRequest(kind, body, from);
+  }
+
+  private firstRefusal(key: string): boolean {
+    if (this.refusalsLogged.has(key)) return false;
+    // Bounded: a stream of ever-new senders costs log lines, not memory.
+    if (this.refusalsLogged.size >= MAX_REMEMBERED_REFUSALS) this.refusalsLogged.clear();
+    this.refusalsLogged.add(key);
+    return true;
+  }
+}

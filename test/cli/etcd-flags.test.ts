@@ -1,0 +1,120 @@
+// raftkv accepts every flag etcd 3.4.23 accepts: it uses the ones that matter to a v2 member,
+// ignores the etcd v3 ones, and refuses what it cannot do (TLS, discovery, proxy) in plain words.
+import { describe, expect, it } from 'vitest';
+import { FLAGS } from '../../bin/flag-table.js';
+import { configOf, failure, started } from './outcomes.js';
+
+/** Every flag `etcd --help` (3.4.23) lists, recorded from the real binary. */
+const ETCD_HELP_FLAGS = `advertise-client-urls auth-token auth-token-ttl auto-compaction-mode auto-compaction-retention auto-tls
+backend-batch-interval backend-batch-limit bcrypt-cost cert-file cipher-suites client-cert-allowed-hostname client-cert-auth
+client-crl-file cors data-dir debug discovery discovery-fallback discovery-proxy discovery-srv discovery-srv-name
+election-timeout enable-pprof enable-v2 experimental-backend-bbolt-freelist-type experimental-compaction-batch-limit
+experimental-corrupt-check-time experimental-enable-lease-checkpoint experimental-enable-v2v3 experimental-initial-corrupt-check
+experimental-peer-skip-client-san-verification experimental-warning-apply-duration experimental-watch-progress-notify-interval
+force-new-cluster grpc-keepalive-interval grpc-keepalive-min-time grpc-keepalive-timeout heartbeat-interval host-whitelist
+initial-advertise-peer-urls initial-cluster initial-cluster-state initial-cluster-token initial-election-tick-advance key-file
+listen-client-urls listen-metrics-urls listen-peer-urls log-level log-outputs log-package-levels logger max-concurrent-streams
+max-request-bytes max-snapshots max-txn-ops max-wals metrics name peer-auto-tls peer-cert-allowed-cn peer-cert-allowed-hostname
+peer-cert-file peer-client-cert-auth peer-crl-file peer-key-file peer-trusted-ca-file pre-vote proxy proxy-dial-timeout
+proxy-failure-wait proxy-read-timeout proxy-refresh-interval proxy-write-timeout quota-backend-bytes snapshot-count
+strict-reconfig-check trusted-ca-file wal-dir`.split(/\s+/);
+
+/** Flags etcd 3.4.23 accepts without listing them. */
+const ETCD_HIDDEN_FLAGS = ['config-file', 'version', 'log-output', 'enable-grpc-gateway', 'unsafe-no-fsync', 'v', 'vv', 'snapshot', 'force'];
+
+function defaultText(name: string): string {
+  const value = FLAGS.find((f) => f.name === name)!.default;
+  return Array.isArray(value) ? value.join(',') : String(value);
+}
+
+describe('the flags etcd knows', () => {
+  it('declares every flag etcd 3.4.23 lists in its help, and the hidden ones it accepts', () => {
+    const declared = new Set(FLAGS.map((f) => f.name));
+    expect([...ETCD_HELP_FLAGS, ...ETCD_HIDDEN_FLAGS].filter((name) => !declared.has(name))).toEqual([]);
+  });
+
+  // Given explicitly, --listen-client-urls needs an explicit --advertise-client-urls (as in etcd).
+  it.each(ETCD_HELP_FLAGS)('accepts --%s at its default value', (name) => {
+    expect(started([`--${name}=${defaultText(name)}`, '--advertise-client-urls=http://localhost:2379']).config).toEqual(configOf([]));
+  });
+
+  it('declares each flag once', () => {
+    expect(new Set(FLAGS.map((f) => f.name)).size).toBe(FLAGS.length);
+  });
+});
+
+describe('flags that only matter to etcd v3', () => {
+  it.each([
+    ['--enable-v2', '--enable-v2=true is ignored: the v2 API is always on'],
+    ['--quota-backend-bytes=8589934592', '--quota-backend-bytes=8589934592 is ignored: it only matters to the etcd v3 API'],
+    ['--auto-compaction-retention=1h', '--auto-compaction-retention=1h is ignored: it only matters to the etcd v3 API'],
+    ['--grpc-keepalive-timeout=30s', '--grpc-keepalive-timeout=30s is ignored: it only matters to the etcd v3 API'],
+    ['--experimental-initial-corrupt-check', '--experimental-initial-corrupt-check=true is ignored: it only matters to the etcd v3 API'],
+    ['--enable-pprof', '--enable-pprof=true is ignored: it only matters to the etcd v3 API'],
+    ['--metrics=extensive', '--metrics=extensive is ignored: it only matters to the etcd v3 API'],
+    ['--logger=zap', '--logger=zap is ignored: raftkv always logs JSON lines'],
+    ['--log-outputs=stderr', '--log-outputs=stderr is ignored: raftkv always logs to stdout'],
+  ])('accepts %s and says it is ignored', (flag, notice) => {
+    const { config, notices } = started([flag]);
+    expect(notices).toEqual([notice]);
+    expect(config).toEqual(configOf([]));
+  });
+
+  it('still checks the syntax of an ignored flag, as etcd does', () => {
+    expect(failure(['--grpc-keepalive-timeout=soon']).exitCode).toBe(2);
+    expect(failure(['--max-concurrent-streams', '-1']).message.split('\n')[0]).toBe(
+      'invalid value "-1" for flag -max-concurrent-streams: strconv.ParseUint: parsing "-1": invalid syntax',
+    );
+  });
+
+  it('accepts etcd 0.4 flags with etcd\'s warning, like bools', () => {
+    const { notices } = started(['-v', '--peer-heartbeat-interval=50']);
+    expect(notices).toEqual([
+      'flag "-v" is no longer supported - ignoring.',
+      'flag "-peer-heartbeat-interval" is no longer supported - ignoring.',
+    ]);
+  });
+});
+
+describe('what raftkv cannot do yet', () => {
+  it.each([
+    [['--cert-file', '/etc/ssl/server.crt'], '--cert-file=/etc/ssl/server.crt: TLS is not supported yet'],
+    [['--key-file=/k'], '--key-file=/k: TLS is not supported yet'],
+    [['--trusted-ca-file=/ca'], '--trusted-ca-file=/ca: TLS is not supported yet'],
+    [['--client-cert-auth'], '--client-cert-auth=true: TLS is not supported yet'],
+    [['--auto-tls'], '--auto-tls=true: TLS is not supported yet'],
+    [['--peer-cert-file=/p'], '--peer-cert-file=/p: TLS is not supported yet'],
+    [['--peer-auto-tls=true'], '--peer-auto-tls=true: TLS is not supported yet'],
+    [['--peer-client-cert-auth'], '--peer-client-cert-auth=true: TLS is not supported yet'],
+    [['--discovery', 'https://discovery.etcd.io/abc'], '--discovery=https://discovery.etcd.io/abc: discovery is not supported; bootstrap with --initial-cluster'],
+    [['--discovery-srv=example.com'], '--discovery-srv=example.com: discovery is not supported; bootstrap with --initial-cluster'],
+    [['--proxy=on'], '--proxy=on: the v2 proxy is not supported'],
+    [['--proxy=readonly'], '--proxy=readonly: the v2 proxy is not supported'],
+    [['--force-new-cluster'], '--force-new-cluster=true: forcing a new one-member cluster is not supported'],
+    [['--wal-dir=/wal'], '--wal-dir=/wal: raftkv keeps its log inside --data-dir'],
+    [['--config-file=/etc/etcd.yml'], '--config-file=/etc/etcd.yml: configuration files are not supported; use flags or ETCD_* environment variables'],
+  ])('%j fails clearly', (argv, message) => {
+    const error = failure(argv);
+    expect(error.exitCode).toBe(1);
+    expect(error.message).toBe(message);
+  });
+
+  it('accepts those flags when they ask for nothing (empty, false, proxy off)', () => {
+    expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--force-new-cluster=false']).config).toEqual(configOf([]));
+  });
+
+  it.each([
+    ['--listen-client-urls', 'https://127.0.0.1:2379', 'TLS is not supported yet'],
+    ['--advertise-client-urls', 'https://10.0.0.1:2379', 'TLS is not supported yet'],
+    ['--listen-peer-urls', 'https://127.0.0.1:2380', 'TLS is not supported yet'],
+    ['--listen-client-urls', 'unix://127.0.0.1:2379', 'unix sockets are not supported'],
+  ])('refuses %s %s', (flag, url, why) => {
+    expect(failure([flag, url, '--advertise-client-urls', url]).message).toBe(`${flag}=${url}: ${why}`);
+  });
+
+  it('refuses https peers in --initial-cluster', () => {
+    expect(failure(['--initial-cluster', 'default=http://localhost:2380,b=https://10.0.0.2:2380']).message).toBe(
+      '--initial-cluster: TLS is not supported yet',
+    );
+  });
+});

@@ -1,0 +1,178 @@
+// The random schedule of a run: each tick it may propose, reshape the network's faults, cut or
+// heal links, crash or restart members, change membership or hand leadership over. How often
+// each happens is itself drawn per run, so some runs are calm and others are storms.
+import { ConfChangeType, ProposalDroppedError } from '../../raft/types.js';
+import type { ConfChange, NodeId } from '../../raft/types.js';
+import { kvCommand } from './kv-state-machine.js';
+import type { NetworkFaults } from './network.js';
+import type { Random } from './random.js';
+import type { SimCluster } from './sim-cluster.js';
+import { describeConfChange } from './sim-member.js';
+import type { SimMember } from './sim-member.js';
+
+/** Most members a cluster grows to through membership changes. */
+const MAX_MEMBERS = 7;
+/** Fewest voters a removal may leave. */
+const MIN_VOTERS = 2;
+const KEYS = 10;
+
+interface Rates {
+  propose: number;
+  reshapeNetwork: number;
+  partition: number;
+  healPartition: number;
+  crash: number;
+  restart: number;
+  membership: number;
+  transfer: number;
+}
+
+export class FaultSchedule {
+  private readonly rates: Rates;
+  private nextValue = 1;
+
+  constructor(
+    private readonly cluster: SimCluster,
+    private readonly random: Random,
+  ) {
+    this.rates = {
+      propose: random.pick([0.1, 0.3, 0.6]),
+      reshapeNetwork: 0.02,
+      partition: random.pick([0, 0.01, 0.03]),
+      healPartition: random.pick([0.02, 0.05, 0.15]),
+      crash: random.pick([0, 0.004, 0.012]),
+      restart: random.pick([0.02, 0.05, 0.15]),
+      membership: random.pick([0, 0.01, 0.03]),
+      transfer: random.pick([0, 0.005, 0.02]),
+    };
+    this.reshapeNetwork();
+  }
+
+  /** Whatever happens at the start of one tick. */
+  perturb(): void {
+    const r = this.random;
+    if (r.chance(this.rates.propose)) this.propose(r.int(1, 3));
+    if (r.chance(this.rates.reshapeNetwork)) this.reshapeNetwork();
+    if (this.cluster.network.isPartitioned()) {
+      if (r.chance(this.rates.healPartition)) this.healPartition();
+    } else if (r.chance(this.rates.partition)) this.partition();
+    if (r.chance(this.rates.crash)) this.crash();
+    if (r.chance(this.rates.restart)) this.restart();
+    if (r.chance(this.rates.membership)) this.changeMembership();
+    if (r.chance(this.rates.transfer)) this.transferLeadership();
+  }
+
+  /** Proposes `count` writes through one running member (a follower forwards them to its leader). */
+  propose(count: number): void {
+    const running = this.cluster.running();
+    if (running.length === 0) return;
+    const member = this.random.pick(running);
+    for (let i = 0; i < count; i++) {
+      const data = kvCommand(`k${this.random.int(0, KEYS - 1)}`, `v${this.nextValue++}`);
+      this.accepted(member, `propose via ${member.id}`, (node) => node.propose(data));
+    }
+  }
+
+  private reshapeNetwork(): void {
+    const r = this.random;
+    const faults: NetworkFaults = {
+      dropRate: r.pick([0, 0, 0.02, 0.1, 0.3]),
+      duplicateRate: r.pick([0, 0.02, 0.1]),
+      minDelay: 1,
+      maxDelay: r.pick([1, 5, 10, 30]),
+    };
+    this.cluster.network.faults = faults;
+    this.cluster.note(`network drop=${faults.dropRate} dup=${faults.duplicateRate} delay=${faults.minDelay}..${faults.maxDelay}`);
+  }
+
+  private partition(): void {
+    const r = this.random;
+    const ids = [...this.cluster.members.keys()];
+    const net = this.cluster.network;
+    const kind = r.pick(['isolate', 'split', 'deaf', 'mute', 'links'] as const);
+    const victim = r.pick(ids);
+    const others = ids.filter((id) => id !== victim);
+    if (kind === 'isolate') net.partition([[victim], others]);
+    else if (kind === 'split') {
+      const side = r.subset(ids, 0.5);
+      net.partition([side, ids.filter((id) => !side.includes(id))]);
+    } else if (kind === 'deaf') for (const id of others) net.cut(id, victim);
+    else if (kind === 'mute') for (const id of others) net.cut(victim, id);
+    else for (const from of ids) for (const to of ids) if (from !== to && r.chance(0.25)) net.cut(from, to);
+    this.cluster.tally.add('partitions');
+    this.cluster.note(`partition ${kind}: cut ${net.cutLinks().join(' ')}`);
+  }
+
+  private healPartition(): void {
+    this.cluster.network.heal();
+    this.cluster.note('partition healed');
+  }
+
+  private crash(): void {
+    const running = this.cluster.running();
+    if (running.length === 0) return;
+    const victim = this.random.pick(running);
+    // A leader sends while it persists (Raft thesis §10.2.1): sometimes it dies in between.
+    if (victim.isLeader && this.random.chance(0.5)) victim.armCrash();
+    else victim.crash();
+  }
+
+  restart(): void {
+    const crashed = this.cluster.crashed();
+    if (crashed.length === 0) return;
+    this.random.pick(crashed).start();
+    this.cluster.tally.add('restarts');
+  }
+
+  /** One membership change through the leader: add a learner or voter, promote a learner, or remove someone. */
+  private changeMembership(): void {
+    const leader = this.cluster.leader();
+    if (!leader) return;
+    const { voters, learners } = leader.node.status().confState;
+    const room = voters.length + learners.length < MAX_MEMBERS;
+    const choices: (() => void)[] = [];
+    if (room) choices.push(() => this.addMember(leader, ConfChangeType.AddLearnerNode), () => this.addMember(leader, ConfChangeType.AddNode));
+    if (learners.length > 0) choices.push(() => this.proposeConfChange(leader, ConfChangeType.AddNode, this.random.pick(learners)));
+    if (voters.length > MIN_VOTERS) choices.push(() => this.proposeConfChange(leader, ConfChangeType.RemoveNode, this.random.pick(voters)));
+    if (learners.length > 0) choices.push(() => this.proposeConfChange(leader, ConfChangeType.RemoveNode, this.random.pick(learners)));
+    if (choices.length > 0) this.random.pick(choices)();
+  }
+
+  /** Starts a new empty member first, then asks the cluster to add it (the order etcd's `member add` implies). */
+  private addMember(leader: SimMember, type: ConfChangeType): void {
+    if (this.proposeConfChange(leader, type, this.cluster.nextMemberId())) this.cluster.addMember();
+  }
+
+  private proposeConfChange(leader: SimMember, type: ConfChangeType, nodeId: NodeId): boolean {
+    const cc: ConfChange = { type, nodeId, context: new Uint8Array() };
+    const ok = this.accepted(leader, `propose ${describeConfChange(cc)} via ${leader.id}`, (node) => node.proposeConfChange(cc));
+    if (ok) this.cluster.tally.add('conf changes proposed');
+    return ok;
+  }
+
+  private transferLeadership(): void {
+    const leader = this.cluster.leader();
+    if (!leader) return;
+    const others = leader.node.status().confState.voters.filter((id) => id !== leader.id);
+    if (others.length === 0) return;
+    const to = this.random.pick(others);
+    this.cluster.note(`transfer leadership ${leader.id} → ${to}`);
+    this.cluster.tally.add('leadership transfers');
+    leader.act((node) => node.transferLeader(to));
+  }
+
+  /** Runs a proposal; a ProposalDroppedError is a normal answer (no leader, transfer in progress). */
+  private accepted(member: SimMember, what: string, proposal: (node: SimMember['node']) => void): boolean {
+    try {
+      member.act(proposal);
+      this.cluster.note(`${what}: accepted`);
+      this.cluster.tally.add('proposals accepted');
+      return true;
+    } catch (err) {
+      if (!(err instanceof ProposalDroppedError)) throw err;
+      this.cluster.note(`${what}: dropped`);
+      this.cluster.tally.add('proposals dropped');
+      return false;
+    }
+  }
+}

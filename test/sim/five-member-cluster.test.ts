@@ -1,0 +1,3 @@
+import { describeSimulatedCluster } from './simulated-cluster-suite.js';
+
+describeSimulatedCluster(5, 'test/sim/five-member-cluster.test.ts');

@@ -1,0 +1,77 @@
+// One simulated run, fixed entirely by its seed: a cluster under a random fault schedule, safety
+// checked throughout, then healed and required to make progress within a bound.
+import { FaultSchedule } from './fault-schedule.js';
+import { Random } from './random.js';
+import { healAndAwaitProgress } from './recovery.js';
+import { SimCluster, STEPS_PER_TICK } from './sim-cluster.js';
+import type { MemberSettings } from './sim-member.js';
+import type { Tally } from './tally.js';
+import { Trace } from './trace.js';
+
+export const ELECTION_TICK = 10;
+/** Ticks of faults before the network heals. */
+export const CHAOS_TICKS = 300;
+/**
+ * Liveness bound: after healing, a leader is elected and a new write is applied by every member
+ * of the configuration within this many ticks (10 election timeouts; the probe is re-proposed
+ * every 2 election timeouts in case a leader loses it).
+ */
+export const RECOVERY_BOUND_TICKS = 10 * ELECTION_TICK;
+const REPROPOSE_EVERY_TICKS = 2 * ELECTION_TICK;
+/** Ticks between full log-matching checks (leaders are also checked whenever elected). */
+const LOG_CHECK_EVERY_TICKS = 20;
+/** Events shown from the end of a failed run. */
+const TRACE_TAIL = 60;
+
+export interface ScenarioOptions {
+  size: number;
+  chaosTicks?: number;
+  /** Sees every event as it happens (for RAFT_SIM_TRACE=1). */
+  echo?: (line: string) => void;
+}
+
+export interface ScenarioResult {
+  /** Hash over every event of the run: equal for equal seeds. */
+  fingerprint: string;
+  recoveryTicks: number;
+  tally: Tally;
+}
+
+export class ScenarioFailure extends Error {
+  constructor(
+    readonly seed: number,
+    size: number,
+    cause: unknown,
+    tail: string[],
+  ) {
+    super(`seed ${seed} (${size} members) failed: ${cause instanceof Error ? cause.message : String(cause)}\nlast events (time in steps, ${STEPS_PER_TICK} per tick):\n  ${tail.join('\n  ')}`, { cause });
+    this.name = 'ScenarioFailure';
+  }
+}
+
+export function runScenario(seed: number, options: ScenarioOptions): ScenarioResult {
+  const random = new Random(seed);
+  const schedule = random.fork();
+  const settings: MemberSettings = {
+    electionTick: ELECTION_TICK,
+    heartbeatTick: 1,
+    snapshotEvery: schedule.int(4, 40),
+    catchUpEntries: schedule.int(0, 6),
+  };
+  const trace = new Trace(TRACE_TAIL, options.echo);
+  const cluster = new SimCluster(options.size, settings, random.fork(), trace);
+  try {
+    const faults = new FaultSchedule(cluster, schedule);
+    const chaosTicks = options.chaosTicks ?? CHAOS_TICKS;
+    for (let t = 1; t <= chaosTicks; t++) {
+      faults.perturb();
+      cluster.runTicks(1);
+      if (t % LOG_CHECK_EVERY_TICKS === 0) cluster.checkLogs();
+    }
+    const recoveryTicks = healAndAwaitProgress(cluster, RECOVERY_BOUND_TICKS, REPROPOSE_EVERY_TICKS);
+    cluster.checkLogs();
+    return { fingerprint: trace.fingerprint(), recoveryTicks, tally: cluster.tally };
+  } catch (err) {
+    throw new ScenarioFailure(seed, options.size, err, trace.tail());
+  }
+}

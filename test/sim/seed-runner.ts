@@ -1,0 +1,60 @@
+// Runs the simulator over many random seeds with fast-check, or replays one seed. Every run is
+// fixed by its seed, so a failure report is the seed and the command that replays it:
+//   RAFT_SIM_SEED=<seed> npx vitest run <file>        (RAFT_SIM_TRACE=1 prints every event)
+//   RAFT_SIM_RUNS=<n> npx vitest run test/sim          (n runs in all, split over cluster sizes)
+import fc from 'fast-check';
+import { runScenario, ScenarioFailure } from './scenario.js';
+import { Tally } from './tally.js';
+
+/** Runs in `npm test`, split evenly over the 3- and 5-member suites. */
+const DEFAULT_TOTAL_RUNS = 500;
+const SUITES = 2;
+
+export interface SeedsOutcome {
+  runs: number;
+  tally: Tally;
+  slowestRecoveryTicks: number;
+  /** Set when RAFT_SIM_SEED asked for one particular run. */
+  replayed: boolean;
+}
+
+export function replaySeed(): number | undefined {
+  const raw = process.env.RAFT_SIM_SEED;
+  if (raw === undefined || raw === '') return undefined;
+  const seed = Number(raw);
+  if (!Number.isInteger(seed)) throw new Error(`RAFT_SIM_SEED must be an integer, got "${raw}"`);
+  return seed;
+}
+
+export function runsPerSuite(): number {
+  const raw = process.env.RAFT_SIM_RUNS;
+  const total = raw ? Number(raw) : DEFAULT_TOTAL_RUNS;
+  if (!Number.isInteger(total) || total < 1) throw new Error(`RAFT_SIM_RUNS must be a positive integer, got "${raw}"`);
+  return Math.ceil(total / SUITES);
+}
+
+/** Simulates `size`-member clusters over random seeds (or the one in RAFT_SIM_SEED); throws on the first broken property. */
+export function simulateSeeds(size: number, testFile: string): SeedsOutcome {
+  const tally = new Tally();
+  let slowestRecoveryTicks = 0;
+  let runs = 0;
+  const run = (seed: number): void => {
+    try {
+      const result = runScenario(seed, { size, echo: process.env.RAFT_SIM_TRACE ? (line) => console.log(line) : undefined });
+      tally.addAll(result.tally);
+      slowestRecoveryTicks = Math.max(slowestRecoveryTicks, result.recoveryTicks);
+      runs++;
+    } catch (err) {
+      if (!(err instanceof ScenarioFailure)) throw err;
+      throw new Error(`${err.message}\n\nreplay this run: RAFT_SIM_SEED=${seed} npx vitest run ${testFile}\n`, { cause: err });
+    }
+  };
+  const seed = replaySeed();
+  if (seed !== undefined) {
+    run(seed);
+    return { runs, tally, slowestRecoveryTicks, replayed: true };
+  }
+  // Shrinking a seed only tries unrelated runs, so stop at the first failure.
+  fc.assert(fc.property(fc.integer({ min: 0, max: 0x7fffffff }), run), { numRuns: runsPerSuite(), endOnFailure: true });
+  return { runs, tally, slowestRecoveryTicks, replayed: false };
+}

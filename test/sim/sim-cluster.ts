@@ -1,0 +1,118 @@
+// A simulated cluster: members, the network between them and a clock. Time moves in steps;
+// every STEPS_PER_TICK steps each running member ticks, and each step delivers the messages due.
+// Everything a member does is reported to the safety checker and folded into the trace.
+import { MessageType } from '../../raft/types.js';
+import type { ConfState, Message, NodeId } from '../../raft/types.js';
+import { SimNetwork } from './network.js';
+import type { Delivery } from './network.js';
+import type { Random } from './random.js';
+import { SafetyChecker } from './safety-checker.js';
+import type { LogView } from './safety-checker.js';
+import { SimMember } from './sim-member.js';
+import type { MemberSettings, MemberWorld } from './sim-member.js';
+import { Tally } from './tally.js';
+import type { Trace } from './trace.js';
+
+/** Simulator steps per Raft tick: message delays are finer than the election clock. */
+export const STEPS_PER_TICK = 10;
+
+const MESSAGE_NAMES = Object.fromEntries(Object.entries(MessageType).map(([name, type]) => [type, name])) as Record<number, string>;
+
+export class SimCluster implements MemberWorld {
+  readonly checker = new SafetyChecker();
+  readonly tally = new Tally();
+  readonly network: SimNetwork;
+  readonly members = new Map<NodeId, SimMember>();
+  private readonly founders: ConfState;
+  private time = 0;
+
+  constructor(
+    size: number,
+    private readonly settings: MemberSettings,
+    private readonly random: Random,
+    private readonly trace: Trace,
+  ) {
+    this.network = new SimNetwork(random.fork());
+    this.founders = { voters: Array.from({ length: size }, (_, i) => memberId(i + 1)), learners: [] };
+    for (let i = 0; i < size; i++) this.addMember();
+  }
+
+  get ticks(): number {
+    return Math.floor(this.time / STEPS_PER_TICK);
+  }
+
+  /** Starts a member with a fresh id and an empty disk (a founder, or one about to be added). */
+  addMember(): SimMember {
+    const member = new SimMember(this.nextMemberId(), this.founders, this.settings, this.random.fork(), this);
+    this.members.set(member.id, member);
+    member.start();
+    return member;
+  }
+
+  nextMemberId(): NodeId {
+    return memberId(this.members.size + 1);
+  }
+
+  member(id: NodeId): SimMember | undefined {
+    return this.members.get(id);
+  }
+
+  running(): SimMember[] {
+    return [...this.members.values()].filter((m) => m.liveness === 'up');
+  }
+
+  crashed(): SimMember[] {
+    return [...this.members.values()].filter((m) => m.liveness === 'down');
+  }
+
+  /** The running member that leads the highest term, if any. */
+  leader(): SimMember | undefined {
+    let best: SimMember | undefined;
+    for (const m of this.running()) if (m.isLeader && (!best || m.term > best.term)) best = m;
+    return best;
+  }
+
+  runTicks(ticks: number): void {
+    for (let t = 0; t < ticks; t++) {
+      for (const m of this.running()) m.act((node) => node.tick());
+      for (let s = 0; s < STEPS_PER_TICK; s++) {
+        this.time++;
+        for (const delivery of this.network.takeDue(this.time)) this.deliver(delivery);
+      }
+    }
+  }
+
+  /** Log matching over every member's disk, and leader completeness for every current leader. */
+  checkLogs(): void {
+    const logs: LogView[] = [...this.members.values()].map((m) => ({ id: m.id, entries: m.disk.entries }));
+    this.checker.checkLogMatching(logs);
+    for (const m of this.running()) {
+      if (m.isLeader) this.checker.checkLeaderCompleteness(m.term, { id: m.id, entries: m.disk.entries });
+    }
+  }
+
+  send(messages: Message[]): void {
+    for (const m of messages) this.network.send(m, this.time);
+  }
+
+  note(event: string): void {
+    this.trace.record(this.time, event);
+  }
+
+  private deliver({ message, outcome }: Delivery): void {
+    const to = this.members.get(message.to);
+    const from = this.members.get(message.from);
+    const arrives = outcome === 'delivered' && to?.liveness === 'up';
+    this.note(`${message.from}>${message.to} ${MESSAGE_NAMES[message.type]} t${message.term} i${message.index}/${message.logTerm} c${message.commit} n${message.entries.length}${message.reject ? ' reject' : ''}${arrives ? '' : ` lost (${outcome === 'delivered' ? 'member down' : outcome})`}`);
+    this.tally.add(arrives ? 'messages delivered' : 'messages lost');
+    if (arrives) to.act((node) => node.step(message));
+    // What a real transport would notice and tell its own raft: snapshot sent or failed, peer unreachable.
+    if (from?.liveness !== 'up') return;
+    if (message.type === MessageType.Snap) from.act((node) => node.reportSnapshot(message.to, arrives));
+    else if (!arrives && outcome !== 'dropped') from.act((node) => node.reportUnreachable(message.to));
+  }
+}
+
+function memberId(n: number): NodeId {
+  return `n${n}`;
+}

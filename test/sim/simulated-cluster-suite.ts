@@ -1,0 +1,17 @@
+// The body of each property-test file: simulate clusters of one size over random seeds (or the
+// seed in RAFT_SIM_SEED), and show that the schedules reached the hard cases.
+import { describe, it } from 'vitest';
+import { expectFaultsExercised } from './coverage.js';
+import { CHAOS_TICKS, RECOVERY_BOUND_TICKS } from './scenario.js';
+import { simulateSeeds } from './seed-runner.js';
+
+export function describeSimulatedCluster(size: number, testFile: string): void {
+  describe(`a simulated ${size}-member cluster under random drops, delays, duplicates, partitions, crashes, membership changes and snapshots`, () => {
+    it(`keeps one leader per term, matching logs, complete leaders and identical applied state, and once healed applies a new write everywhere within ${RECOVERY_BOUND_TICKS} ticks`, () => {
+      const outcome = simulateSeeds(size, testFile);
+      if (outcome.replayed) return;
+      expectFaultsExercised(outcome.tally);
+      console.log(`${outcome.runs} runs of ${CHAOS_TICKS} faulty ticks, ${size} members; slowest recovery ${outcome.slowestRecoveryTicks} ticks; ${outcome.tally}`);
+    }, 120_000);
+  });
+}

@@ -1,0 +1,40 @@
+// Counts of what a run (or many runs) actually exercised, so a property test can show that its
+// random schedules reached crashes, partitions, snapshots and membership changes at all.
+export const TALLY_KEYS = [
+  'proposals accepted',
+  'proposals dropped',
+  'entries applied',
+  'messages delivered',
+  'messages lost',
+  'partitions',
+  'crashes',
+  'crashes between send and persist',
+  'restarts',
+  'snapshots taken',
+  'snapshots installed',
+  'conf changes proposed',
+  'conf changes applied',
+  'leadership transfers',
+  'elections won',
+] as const;
+export type TallyKey = (typeof TALLY_KEYS)[number];
+
+export class Tally {
+  private readonly counts = new Map<TallyKey, number>(TALLY_KEYS.map((k) => [k, 0]));
+
+  add(key: TallyKey, n = 1): void {
+    this.counts.set(key, this.get(key) + n);
+  }
+
+  get(key: TallyKey): number {
+    return this.counts.get(key) ?? 0;
+  }
+
+  addAll(other: Tally): void {
+    for (const key of TALLY_KEYS) this.add(key, other.get(key));
+  }
+
+  toString(): string {
+    return TALLY_KEYS.map((k) => `${k}: ${this.get(k)}`).join(', ');
+  }
+}

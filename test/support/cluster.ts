@@ -1,0 +1,172 @@
+// Real raftkv members as child processes on loopback, for multi-process tests: start, kill -9,
+// pause, restart on the same data, find the leader, stop everything.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePorts } from './ports.js';
+
+export const RAFTKV_BIN = resolve(import.meta.dirname, '../../dist/bin/raftkv.js');
+
+export interface TestMember {
+  name: string;
+  clientUrl: string;
+  peerUrl: string;
+  dataDir: string;
+  proc: ChildProcess | undefined;
+  /** Everything the process printed, for failure messages. */
+  output: string[];
+}
+
+export interface ClusterOptions {
+  size?: number;
+  heartbeatMs?: number;
+  electionMs?: number;
+  snapshotCount?: number;
+  token?: string;
+}
+
+export class TestCluster {
+  readonly members: TestMember[];
+  private readonly root: string;
+
+  private constructor(members: TestMember[], root: string, private readonly opts: Required<ClusterOptions>) {
+    this.members = members;
+    this.root = root;
+  }
+
+  static async start(options: ClusterOptions = {}): Promise<TestCluster> {
+    const opts: Required<ClusterOptions> = {
+      size: 3,
+      heartbeatMs: 50,
+      electionMs: 500,
+      snapshotCount: 100000,
+      token: `test-${process.pid}-${Date.now()}`,
+      ...options,
+    };
+    const root = mkdtempSync(join(tmpdir(), 'raftkv-cluster-'));
+    const ports = await freePorts(opts.size * 2);
+    const members: TestMember[] = Array.from({ length: opts.size }, (_, i) => ({
+      name: `m${i + 1}`,
+      clientUrl: `http://127.0.0.1:${ports[2 * i]}`,
+      peerUrl: `http://127.0.0.1:${ports[2 * i + 1]}`,
+      dataDir: join(root, `m${i + 1}`),
+      proc: undefined,
+      output: [],
+    }));
+    const cluster = new TestCluster(members, root, opts);
+    for (let i = 0; i < members.length; i++) cluster.spawn(i);
+    await cluster.waitForLeader();
+    return cluster;
+  }
+
+  args(i: number): string[] {
+    const m = this.members[i]!;
+    return [
+      '--name', m.name,
+      '--data-dir', m.dataDir,
+      '--listen-client-urls', m.clientUrl,
+      '--advertise-client-urls', m.clientUrl,
+      '--listen-peer-urls', m.peerUrl,
+      '--initial-advertise-peer-urls', m.peerUrl,
+      '--initial-cluster', this.members.map((x) => `${x.name}=${x.peerUrl}`).join(','),
+      '--initial-cluster-state', 'new',
+      '--initial-cluster-token', this.opts.token,
+      '--heartbeat-interval', String(this.opts.heartbeatMs),
+      '--election-timeout', String(this.opts.electionMs),
+      '--snapshot-count', String(this.opts.snapshotCount),
+    ];
+  }
+
+  spawn(i: number): void {
+    const m = this.members[i]!;
+    const proc = spawn(process.execPath, [RAFTKV_BIN, ...this.args(i)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, RAFTKV_LOG_LEVEL: process.env.RAFTKV_LOG_LEVEL ?? 'info' },
+    });
+    const keep = (chunk: Buffer): void => {
+      m.output.push(chunk.toString());
+      if (m.output.length > 2000) m.output.splice(0, 1000);
+    };
+    proc.stdout!.on('data', keep);
+    proc.stderr!.on('data', keep);
+    m.proc = proc;
+  }
+
+  /** kill -9 (or another signal) and wait for the process to be gone. */
+  async kill(i: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const proc = this.members[i]!.proc;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    proc.kill(signal);
+    await exited;
+    this.members[i]!.proc = undefined;
+  }
+
+  pause(i: number): void {
+    this.members[i]!.proc?.kill('SIGSTOP');
+  }
+
+  resume(i: number): void {
+    this.members[i]!.proc?.kill('SIGCONT');
+  }
+
+  async restart(i: number): Promise<void> {
+    await this.kill(i);
+    this.spawn(i);
+    await waitFor(async () => (await getJSON(`${this.members[i]!.clientUrl}/v2/stats/self`))?.leaderInfo?.leader, 15000, `${this.members[i]!.name} to rejoin`);
+  }
+
+  /** Index of the member that reports itself leader, once all live members agree on one. */
+  async waitForLeader(timeoutMs = 15000): Promise<number> {
+    let leader = -1;
+    await waitFor(async () => {
+      const ids = new Set<string>();
+      leader = -1;
+      for (let i = 0; i < this.members.length; i++) {
+        if (!this.members[i]!.proc) continue;
+        const self = await getJSON(`${this.members[i]!.clientUrl}/v2/stats/self`);
+        if (!self?.leaderInfo?.leader) return false;
+        ids.add(self.leaderInfo.leader);
+        if (self.state === 'StateLeader') leader = i;
+      }
+      return ids.size === 1 && leader >= 0;
+    }, timeoutMs, 'a leader');
+    return leader;
+  }
+
+  url(i: number): string {
+    return this.members[i]!.clientUrl;
+  }
+
+  async stop(): Promise<void> {
+    for (let i = 0; i < this.members.length; i++) {
+      this.resume(i);
+      await this.kill(i, 'SIGKILL');
+    }
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  logs(i: number): string {
+    return this.members[i]!.output.join('');
+  }
+}
+
+export async function getJSON(url: string): Promise<any> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
+    return await res.json();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function waitFor(check: () => Promise<unknown>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { MessageType } from '../../raft/types.js';
+import { encodeFrame } from '../../src/transport/frame-codec.js';
+import { freeUrl, heartbeat, message, sleep, transportFixture, waitFor } from './helpers.js';
+
+const fx = transportFixture();
+
+describe('peers that are down, come back, move or lag', () => {
+  it('a send to a dead peer neither throws nor blocks, reports it unreachable, and other peers still receive', async () => {
+    const [a, c] = await fx.cluster(['a', 'c']);
+    const b = await fx.member('b');
+    a!.transport.addPeer('b', [b.url]);
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) a!.transport.send([heartbeat('a', 'b', i), heartbeat('a', 'c', i)]);
+    expect(performance.now() - started).toBeLessThan(50);
+    await waitFor(() => c!.received.length === 50, 'messages to c');
+    await waitFor(() => a!.unreachable.includes('b'), 'b reported unreachable');
+    const stats = a!.transport.peerStats('b')!;
+    expect(stats.active).toBe(false);
+    expect(stats.connectionFailures).toBeGreaterThan(0);
+    expect(stats.messagesDropped).toBe(50);
+    expect(a!.logs.filter((l) => l.msg === 'cannot reach peer; retrying with backoff')).toHaveLength(1);
+  });
+
+  it('delivers later messages once a dead peer comes up', async () => {
+    const [a] = await fx.cluster(['a']);
+    const b = await fx.member('b');
+    a!.transport.addPeer('b', [b.url]);
+    await waitFor(() => a!.unreachable.length > 0, 'first dial fails');
+    await b.transport.start();
+    await waitFor(() => a!.transport.peerStats('b')!.active, 'redialed b');
+    a!.transport.send([1, 2, 3].map((i) => heartbeat('a', 'b', i)));
+    await waitFor(() => b.received.length === 3, 'messages after reconnect');
+    expect(b.received.map((m) => m.commit)).toEqual([1, 2, 3]);
+    expect(a!.active).toEqual([{ id: 'b', active: true }]);
+  });
+
+  it('notices a peer that goes away, and reaches it again after it restarts on the same URL', async () => {
+    const [a, b] = await fx.cluster(['a', 'b']);
+    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected');
+    await b!.transport.stop();
+    await waitFor(() => a!.active.some((e) => !e.active), 'connection loss noticed');
+    a!.transport.send([heartbeat('a', 'b', 1)]);
+    expect(a!.unreachable).toContain('b');
+    const b2 = await fx.member('b', { url: b!.url });
+    await b2.transport.start();
+    await waitFor(() => a!.transport.peerStats('b')!.active, 'reconnected');
+    a!.transport.send([heartbeat('a', 'b', 2)]);
+    await waitFor(() => b2.received.length === 1, 'delivery to the restarted peer');
+    expect(b2.received[0]!.commit).toBe(2);
+    expect(a!.active).toEqual([
+      { id: 'b', active: true },
+      { id: 'b', active: false },
+      { id: 'b', active: true },
+    ]);
+  });
+
+  it('reaches a peer through whichever of its URLs listens', async () => {
+    const [a] = await fx.cluster(['a']);
+    const b = await fx.member('b');
+    await b.transport.start();
+    a!.transport.addPeer('b', [await freeUrl(), b.url]);
+    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected through the second URL');
+    a!.transport.send([heartbeat('a', 'b', 1)]);
+    await waitFor(() => b.received.length === 1, 'delivery');
+  });
+
+  it('follows a peer to its new URL when the peer is updated', async () => {
+    const [a, b] = await fx.cluster(['a', 'b']);
+    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected');
+    const moved = await fx.member('b');
+    await moved.transport.start();
+    a!.transport.updatePeer('b', [moved.url]);
+    await waitFor(() => a!.transport.peerStats('b')!.active && a!.active.length === 3, 'reconnected at the new URL');
+    a!.transport.send([heartbeat('a', 'b', 7)]);
+    await waitFor(() => moved.received.length === 1, 'delivery at the new URL');
+    expect(b!.received).toEqual([]);
+  });
+
+  it('stops sending to a removed peer', async () => {
+    const [a, b] = await fx.cluster(['a', 'b']);
+    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected');
+    a!.transport.removePeer('b');
+    a!.transport.send([heartbeat('a', 'b', 1)]);
+    await sleep(50);
+    expect(b!.received).toEqual([]);
+    expect(a!.transport.peerStats('b')).toBeUndefined();
+  });
+
+  it('bounds what waits for a peer that stops reading, dropping the oldest, while others keep up', async () => {
+    // A peer that welcomes every dial and then reads nothing.
+    const stuckUrl = await fx.rawPeer((socket) => {
+      socket.write(encodeFrame({ t: 'welcome' }));
+      socket.pause();
+    });
+    const limits = { maxSocketBufferBytes: 256 * 1024, maxQueuedMessages: 64 };
+    const [a, c] = await fx.cluster(['a', 'c'], { limits });
+    a!.transport.addPeer('stuck', [stuckUrl]);
+    await waitFor(() => a!.transport.peerStats('stuck')!.active, 'connected to the stuck peer');
+    const entry = (i: number) => ({ term: 1, index: i, type: 0 as const, data: new Uint8Array(64 * 1024) });
+    for (let round = 0; round < 40; round++) {
+      const toStuck = Array.from({ length: 20 }, (_, i) => message('a', 'stuck', MessageType.App, { index: round * 20 + i, entries: [entry(i)] }));
+      a!.transport.send([...toStuck, heartbeat('a', 'c', round)]);
+      await sleep(1);
+    }
+    await waitFor(() => c!.received.length === 40, 'messages to the healthy peer');
+    const stats = a!.transport.peerStats('stuck')!;
+    expect(stats.messagesDropped).toBeGreaterThan(0);
+    expect(stats.messagesSent + stats.messagesDropped).toBeLessThanOrEqual(800);
+    expect(stats.active).toBe(true);
+  });
+});
