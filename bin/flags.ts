@@ -2,7 +2,7 @@
 // a MemberConfig. Steps, in etcd's order: Go flag parsing (syntax errors exit 2), no positional
 // arguments, --version, environment variables, then the checks of the assembled configuration
 // (these exit 1). Pure: nothing is printed, the caller reports the outcome.
-import { defaultConfig, defaultDataDir } from '../src/server/config.js';
+import { DEFAULT_NAME, defaultConfig, defaultDataDir } from '../src/server/config.js';
 import type { InitialClusterMember, MemberConfig } from '../src/server/config.js';
 import { applyEnv } from './etcd-env.js';
 import { parseEtcdUrl } from './etcd-urls.js';
@@ -12,7 +12,7 @@ import type { FlagDef } from './flag-table.js';
 import { GoValueError } from './go-values.js';
 import { checkInitialCluster, parseInitialCluster } from './initial-cluster.js';
 import { USAGE, helpText, versionText } from './usage.js';
-import { readLogLevel, validateConfig } from './validate.js';
+import { ADVERTISE_CLIENT_URLS_REQUIRED, readLogLevel, validateConfig } from './validate.js';
 
 export type ParseOutcome =
   | { kind: 'start'; config: MemberConfig; notices: string[] }
@@ -47,7 +47,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const invalid = validateConfig(built);
   if (invalid) return verifyingError(invalid, notices);
 
-  const initialCluster = readInitialCluster(flags.string('initial-cluster'));
+  const initialCluster = readInitialCluster(initialClusterText(flags, built));
   if (typeof initialCluster === 'string') return { kind: 'error', exitCode: 1, message: initialCluster, notices };
   const config = { ...built, initialCluster };
   const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map(urlRefusal).find((r) => r !== undefined);
@@ -59,7 +59,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
 
 function verifyingError(reason: string, notices: string[]): ParseOutcome {
   const hint =
-    reason.startsWith('--advertise-client-urls is required')
+    reason === ADVERTISE_CLIENT_URLS_REQUIRED
       ? '\nWhen listening on specific address(es), this raftkv process must advertise accessible url(s) to each connected client.'
       : '';
   return { kind: 'error', exitCode: 1, message: `error verifying flags, ${reason}. See 'raftkv --help'.${hint}`, notices };
@@ -88,6 +88,17 @@ function ignoredFlagNotices(flags: FlagSet): string[] {
   return flags
     .all()
     .flatMap((def) => (def.role.use === 'ignored' && flags.isGiven(def.name) ? [`${flagText(flags, def)} is ignored: ${def.role.why}`] : []));
+}
+
+/**
+ * As etcd 3.4 (UpdateDefaultClusterFromName): a member given a name but left with the default
+ * --initial-cluster bootstraps a cluster of itself at its advertised peer URLs, so `raftkv --name
+ * foo` alone starts.
+ */
+function initialClusterText(flags: FlagSet, config: Pick<MemberConfig, 'name' | 'initialAdvertisePeerUrls'>): string {
+  const text = flags.string('initial-cluster');
+  if (config.name === DEFAULT_NAME || text !== flags.lookup('initial-cluster')?.default) return text;
+  return config.initialAdvertisePeerUrls.map((url) => `${config.name || DEFAULT_NAME}=${url}`).join(',');
 }
 
 function readInitialCluster(text: string): InitialClusterMember[] | string {

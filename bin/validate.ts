@@ -7,6 +7,8 @@ import { parseEtcdUrl } from './etcd-urls.js';
 /** etcd's ceiling on --election-timeout. */
 const MAX_ELECTION_MS = 50_000;
 
+export const ADVERTISE_CLIENT_URLS_REQUIRED = '--advertise-client-urls is required when --listen-client-urls is set explicitly';
+
 /** --log-level values etcd accepts; raftkv's logger has no `panic`, so it becomes `fatal`. */
 const LOG_LEVELS: Record<string, LogLevel> = { debug: 'debug', info: 'info', warn: 'warn', error: 'error', panic: 'fatal', fatal: 'fatal' };
 
@@ -22,9 +24,7 @@ export function validateConfig(config: Omit<MemberConfig, 'initialCluster'>): st
     checkHostUrls('initial-advertise-peer-urls', config.initialAdvertisePeerUrls) ??
     checkHostUrls('advertise-client-urls', config.advertiseClientUrls) ??
     checkTimeouts(config) ??
-    (config.listenClientUrls.length > 0 && config.advertiseClientUrls.length === 0
-      ? '--advertise-client-urls is required when --listen-client-urls is set explicitly'
-      : undefined)
+    (config.listenClientUrls.length > 0 && config.advertiseClientUrls.length === 0 ? ADVERTISE_CLIENT_URLS_REQUIRED : undefined)
   );
 }
 

@@ -94,6 +94,14 @@ describe('bootstrap checks', () => {
     );
   });
 
+  it('bootstraps a named member left with the default --initial-cluster as a cluster of itself, as etcd 3.4 does', () => {
+    expect(configOf(['--name', 'b']).initialCluster).toEqual([{ name: 'b', peerUrls: ['http://localhost:2380'] }]);
+    expect(configOf(['--name', 'b', '--initial-cluster', 'default=http://localhost:2380']).initialCluster).toEqual([
+      { name: 'b', peerUrls: ['http://localhost:2380'] },
+    ]);
+    expect(configOf(withPeer('default=http://localhost:2380', '--name', 'b')).initialCluster).toEqual([{ name: 'b', peerUrls: [PEER] }]);
+  });
+
   it('refuses an empty name that the cluster does not list', () => {
     expect(failure(withPeer(`default=${PEER}`, '--name=')).message).toBe(`couldn't find local name "" in the initial cluster configuration`);
   });
