@@ -107,6 +107,9 @@ export class MemoryStorage implements Storage {
     if (offset > this.ents.length) {
       throw new Error(`raft storage: missing log entries between ${this.lastIndex()} and ${fresh[0]!.index}`);
     }
-    this.ents = [...this.ents.slice(0, offset), ...fresh];
+    // In place: the log only ever grows at its end or loses a suffix, and copying it whole on
+    // every append would make appends cost O(log length).
+    this.ents.length = offset;
+    for (const e of fresh) this.ents.push(e);
   }
 }

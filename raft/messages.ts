@@ -32,7 +32,6 @@ const RESPONSE_TYPES: ReadonlySet<MessageType> = new Set([
   MessageType.AppResp,
   MessageType.VoteResp,
   MessageType.HeartbeatResp,
-  MessageType.Unreachable,
   MessageType.PreVoteResp,
 ]);
 

@@ -25,8 +25,8 @@ export class ProgressTracker {
     this.voters.clear();
     this.learners.clear();
     this.progress.clear();
-    for (const id of confState.voters) this.addVoter(id, lastIndex);
-    for (const id of confState.learners) this.addLearner(id, lastIndex);
+    for (const id of confState.voters) this.addVoter(id, lastIndex + 1);
+    for (const id of confState.learners) this.addLearner(id, lastIndex + 1);
   }
 
   confState(): ConfState {
@@ -106,13 +106,15 @@ export class ProgressTracker {
    */
   applyConfChange(cc: ConfChange, lastIndex: number): void {
     invariant(cc.nodeId !== '', 'a configuration change names no member');
+    // A newcomer is probed with the last entry, so the first App goes out at once.
+    const next = Math.max(lastIndex, 1);
     switch (cc.type) {
       case ConfChangeType.AddNode:
         if (this.learners.delete(cc.nodeId)) {
           this.voters.add(cc.nodeId);
           this.progress.get(cc.nodeId)!.isLearner = false;
         } else if (!this.voters.has(cc.nodeId)) {
-          this.addVoter(cc.nodeId, lastIndex);
+          this.addVoter(cc.nodeId, next);
         }
         return;
       case ConfChangeType.AddLearnerNode:
@@ -120,7 +122,7 @@ export class ProgressTracker {
           this.learners.add(cc.nodeId);
           this.progress.get(cc.nodeId)!.isLearner = true;
         } else if (!this.learners.has(cc.nodeId)) {
-          this.addLearner(cc.nodeId, lastIndex);
+          this.addLearner(cc.nodeId, next);
         }
         return;
       case ConfChangeType.RemoveNode:
@@ -131,18 +133,18 @@ export class ProgressTracker {
     }
   }
 
-  private addVoter(id: NodeId, lastIndex: number): void {
+  private addVoter(id: NodeId, next: number): void {
     this.voters.add(id);
-    this.progress.set(id, this.newProgress(lastIndex, false));
+    this.progress.set(id, this.newProgress(next, false));
   }
 
-  private addLearner(id: NodeId, lastIndex: number): void {
+  private addLearner(id: NodeId, next: number): void {
     this.learners.add(id);
-    this.progress.set(id, this.newProgress(lastIndex, true));
+    this.progress.set(id, this.newProgress(next, true));
   }
 
-  private newProgress(lastIndex: number, isLearner: boolean): Progress {
-    const pr = new Progress(lastIndex + 1, isLearner, this.maxInflight);
+  private newProgress(next: number, isLearner: boolean): Progress {
+    const pr = new Progress(next, isLearner, this.maxInflight);
     // A member just added counts as active, or check-quorum could depose the leader before the
     // newcomer had a chance to answer.
     pr.recentActive = true;

@@ -166,11 +166,6 @@ export class RaftLog {
     return this.slice(lo, this.lastIndex() + 1, maxSize);
   }
 
-  /** Every entry from firstIndex on (tests and diagnostics). */
-  allEntries(): Entry[] {
-    return this.entriesFrom(this.firstIndex(), NO_LIMIT);
-  }
-
   /** Installs a snapshot: the log now starts after it, and everything in it is committed. */
   restore(snapshot: Snapshot): void {
     this.committed = snapshot.metadata.index;

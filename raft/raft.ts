@@ -13,12 +13,12 @@ import { VoteResult } from './quorum.js';
 import type { VoteTally } from './progress-tracker.js';
 import { RaftLog } from './raft-log.js';
 import { ReadOnlyQueue } from './read-only.js';
-import { SnapshotTemporarilyUnavailableError } from './storage.js';
+import { appendEntries, bcastAppend, maybeCommit, sendAppend } from './replication.js';
 import { stepCandidate } from './step-candidate.js';
 import { stepFollower } from './step-follower.js';
 import { stepLeader } from './step-leader.js';
 import { EntryType, MessageType, NONE, ProposalDroppedError, StateType } from './types.js';
-import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, RaftConfig, RaftLogger, ReadState, Snapshot, SoftState } from './types.js';
+import type { ConfChange, ConfState, HardState, Message, NodeId, RaftConfig, RaftLogger, ReadState, Snapshot, SoftState } from './types.js';
 
 const DEFAULT_MAX_SIZE_PER_MSG = 1024 * 1024;
 const DEFAULT_MAX_INFLIGHT_MSGS = 256;
@@ -37,6 +37,8 @@ export class Raft {
   msgs: Message[] = [];
   readStates: ReadState[] = [];
   leadTransferee: NodeId = NONE;
+  /** TimeoutNow arrived while a committed conf change was unapplied: campaign once it is applied. */
+  transferCampaignDue = false;
   /** Index of the latest conf change entry the leader appended; another waits until it is applied. */
   pendingConfIndex = 0;
   /** Ticks since the last election timeout reset (followers: since hearing from the leader). */
@@ -120,8 +122,8 @@ export class Raft {
     this.pendingConfIndex = this.log.lastIndex();
     this.logger?.info('became leader', { id: this.id, term: this.term });
     // An entry of the new term, so that earlier entries commit as soon as possible (§5.4.2).
-    this.appendEntries([{ term: 0, index: 0, type: EntryType.Normal, data: new Uint8Array() }]);
-    this.bcastAppend();
+    appendEntries(this, [{ term: 0, index: 0, type: EntryType.Normal, data: new Uint8Array() }]);
+    bcastAppend(this);
   }
 
   private reset(term: number): void {
@@ -140,6 +142,7 @@ export class Raft {
     this.pendingConfIndex = 0;
     this.reads.clear();
     this.readRoundDue = false;
+    this.transferCampaignDue = false;
   }
 
   private loadHardState(hs: HardState): void {
@@ -305,9 +308,20 @@ export class Raft {
     this.campaign(type);
   }
 
-  private hasUnappliedConfChange(): boolean {
-    if (this.log.committed <= this.log.applied) return false;
-    const unapplied = this.log.slice(this.log.applied + 1, this.log.committed + 1, Number.MAX_SAFE_INTEGER);
+  /** The driver applied entries up to `index`; a leadership transfer may have waited for that. */
+  appliedTo(index: number): void {
+    this.log.appliedTo(index);
+    if (this.transferCampaignDue && !this.hasUnappliedConfChange()) {
+      this.transferCampaignDue = false;
+      this.hup(CampaignType.Transfer);
+    }
+  }
+
+  hasUnappliedConfChange(): boolean {
+    // Entries below the first index are in the snapshot, whose configuration we already have.
+    const lo = Math.max(this.log.applied + 1, this.log.firstIndex());
+    if (this.log.committed < lo) return false;
+    const unapplied = this.log.slice(lo, this.log.committed + 1, Number.MAX_SAFE_INTEGER);
     return unapplied.some((e) => e.type === EntryType.ConfChange);
   }
 
@@ -346,93 +360,10 @@ export class Raft {
     else this.becomeLeader();
   }
 
-  // ---- the leader's sending ----
-
-  /** Appends proposed entries at the end of the log in the current term. */
-  appendEntries(entries: Entry[]): void {
-    const last = this.log.lastIndex();
-    const stamped = entries.map((e, i) => ({ ...e, term: this.term, index: last + 1 + i }));
-    const newLast = this.log.append(stamped);
-    // The leader counts itself as having the entries; its driver persists them before it
-    // applies or acknowledges anything they commit (Raft thesis §10.2.1).
-    this.tracker.progress.get(this.id)?.maybeUpdate(newLast);
-    this.maybeCommit();
-  }
-
-  maybeCommit(): boolean {
-    return this.log.maybeCommit(this.tracker.committed(), this.term);
-  }
+  // ---- the leader ----
 
   committedEntryInCurrentTerm(): boolean {
     return this.log.term(this.log.committed) === this.term;
-  }
-
-  bcastAppend(): void {
-    for (const id of this.tracker.progress.keys()) {
-      if (id !== this.id) this.sendAppend(id);
-    }
-  }
-
-  /**
-   * Sends `to` the entries it lacks (or a snapshot if they are compacted away). An empty App is
-   * sent only if `sendIfEmpty` (it still carries the commit index). Returns whether anything went out.
-   */
-  sendAppend(to: NodeId, sendIfEmpty = true): boolean {
-    const pr = this.tracker.progress.get(to);
-    if (!pr || pr.isPaused()) return false;
-    const prevIndex = pr.next - 1;
-    const prevTerm = this.log.term(prevIndex);
-    const entries = prevTerm === undefined ? undefined : this.entriesOrCompacted(pr.next);
-    if (prevTerm === undefined || entries === undefined) return this.sendSnapshot(to);
-    if (entries.length === 0 && !sendIfEmpty) return false;
-    this.send({ type: MessageType.App, to, index: prevIndex, logTerm: prevTerm, entries, commit: this.log.committed });
-    pr.sentAppend(entries.length, prevIndex + entries.length);
-    return true;
-  }
-
-  private entriesOrCompacted(from: number): Entry[] | undefined {
-    return from < this.log.firstIndex() ? undefined : this.log.entriesFrom(from, this.maxMsgSize);
-  }
-
-  private sendSnapshot(to: NodeId): boolean {
-    const pr = this.tracker.progress.get(to)!;
-    // A follower not heard from lately may be gone: do not ship a whole snapshot into the void.
-    if (!pr.recentActive) return false;
-    let snapshot: Snapshot;
-    try {
-      snapshot = this.log.snapshot();
-    } catch (err) {
-      if (err instanceof SnapshotTemporarilyUnavailableError) return false;
-      throw err;
-    }
-    invariant(snapshot.metadata.index > 0, 'the log is compacted but there is no snapshot to send');
-    this.logger?.info('sending snapshot', { id: this.id, to, index: snapshot.metadata.index });
-    this.send({ type: MessageType.Snap, to, snapshot });
-    pr.snapshotSent(snapshot.metadata.index);
-    return true;
-  }
-
-  /** Heartbeats carry min(match, commit): a follower must not commit entries it may not have. */
-  bcastHeartbeat(context: Uint8Array | undefined): void {
-    for (const [id, pr] of this.tracker.progress) {
-      if (id === this.id) continue;
-      this.send({ type: MessageType.Heartbeat, to: id, commit: Math.min(pr.match, this.log.committed), context });
-    }
-    if (context !== undefined) this.readRoundDue = false;
-  }
-
-  /** Starts the heartbeat round that confirms every read queued since the last one. */
-  sendDueReadRound(): void {
-    if (!this.readRoundDue) return;
-    this.readRoundDue = false;
-    if (this.state === StateType.Leader) this.bcastHeartbeat(this.reads.lastPendingContext());
-  }
-
-  /** Answers a confirmed read: locally as a ReadState, or to the follower that forwarded it. */
-  answerRead(request: Message, index: number): void {
-    const requestCtx = request.context ?? new Uint8Array();
-    if (request.from === this.id) this.readStates.push({ index, requestCtx });
-    else this.send({ type: MessageType.ReadIndexResp, to: request.from, index, context: requestCtx });
   }
 
   sendTimeoutNow(to: NodeId): void {
@@ -445,7 +376,11 @@ export class Raft {
 
   // ---- snapshots and configuration ----
 
-  /** Installs a leader's snapshot if it is ahead of our log. Returns whether it was installed. */
+  /**
+   * Installs a leader's snapshot if it is ahead of our log. Returns whether it was installed.
+   * A snapshot taken before this member joined does not list it; it is installed all the same
+   * and the member just follows until the entry that adds it is applied.
+   */
   restore(snapshot: Snapshot): boolean {
     const { index, term, confState } = snapshot.metadata;
     if (index <= this.log.committed) return false;
@@ -453,10 +388,6 @@ export class Raft {
       // Only a follower of the sender can receive a snapshot; anything else is a bug upstream.
       this.logger?.warn('refused a snapshot while not a follower', { id: this.id, state: this.state });
       this.becomeFollower(this.term + 1, NONE);
-      return false;
-    }
-    if (!confState.voters.includes(this.id) && !confState.learners.includes(this.id)) {
-      this.logger?.warn('refused a snapshot whose configuration does not include this member', { id: this.id, index });
       return false;
     }
     if (this.log.matchTerm(index, term)) {
@@ -480,8 +411,8 @@ export class Raft {
       return this.confState();
     }
     // A smaller quorum may commit more; otherwise at least probe the newcomers.
-    if (this.maybeCommit()) this.bcastAppend();
-    else for (const id of this.tracker.progress.keys()) if (id !== this.id) this.sendAppend(id, false);
+    if (maybeCommit(this)) bcastAppend(this);
+    else for (const id of this.tracker.progress.keys()) if (id !== this.id) sendAppend(this, id, false);
     if (this.leadTransferee !== NONE && !this.tracker.isVoter(this.leadTransferee)) this.abortLeaderTransfer();
     return this.confState();
   }
@@ -491,7 +422,7 @@ export class Raft {
    * most up-to-date voter so the group need not wait an election timeout, and step down.
    */
   private stepDownAfterRemoval(): void {
-    this.bcastAppend();
+    bcastAppend(this);
     const lastIndex = this.log.lastIndex();
     const successor = this.tracker.voterIds().find((id) => this.tracker.progress.get(id)!.match === lastIndex);
     if (successor !== undefined) this.sendTimeoutNow(successor);

@@ -14,6 +14,7 @@
 import { encodeConfChange } from './conf-change-codec.js';
 import { isLocalMessage, isResponseMessage, message } from './messages.js';
 import { Raft } from './raft.js';
+import { sendDueReadRound } from './replication.js';
 import { statusOf } from './status.js';
 import type { RaftStatus } from './status.js';
 import { EntryType, MessageType } from './types.js';
@@ -99,7 +100,7 @@ export class RawNode {
 
   ready(): Ready {
     const r = this.raft;
-    r.sendDueReadRound();
+    sendDueReadRound(r);
     const softState = r.softState();
     const hardState = r.hardState();
     const entries = r.log.unstableEntries();
@@ -125,11 +126,11 @@ export class RawNode {
   /** The driver finished `rd`: its entries and snapshot are persisted, its committed entries applied. */
   advance(rd: Ready): void {
     const log = this.raft.log;
-    const lastApplied = rd.committedEntries.at(-1)?.index ?? rd.snapshot?.metadata.index;
-    if (lastApplied !== undefined) log.appliedTo(lastApplied);
     const lastEntry = rd.entries.at(-1);
     if (lastEntry) log.stableTo(lastEntry.index, lastEntry.term);
     if (rd.snapshot) log.stableSnapTo(rd.snapshot.metadata.index);
+    const lastApplied = rd.committedEntries.at(-1)?.index ?? rd.snapshot?.metadata.index;
+    if (lastApplied !== undefined) this.raft.appliedTo(lastApplied);
   }
 
   status(): RaftStatus {

@@ -20,10 +20,6 @@ export class ReadOnlyQueue {
   /** Keys in arrival order. */
   private queue: string[] = [];
 
-  get size(): number {
-    return this.queue.length;
-  }
-
   full(): boolean {
     return this.queue.length >= MAX_PENDING_READS;
   }

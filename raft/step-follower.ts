@@ -35,8 +35,11 @@ export function stepFollower(r: Raft, m: Message): void {
       return;
     case MessageType.TimeoutNow:
       // The leader asked us to take over: skip pre-vote, our log is known to be up to date.
+      // A removed leader hands over right after the removal commits, which we may not have
+      // applied yet: campaign as soon as we have.
       r.logger?.info('received TimeoutNow, campaigning', { id: r.id, term: r.term });
-      r.hup(CampaignType.Transfer);
+      if (r.hasUnappliedConfChange()) r.transferCampaignDue = true;
+      else r.hup(CampaignType.Transfer);
       return;
     case MessageType.ReadIndexResp:
       r.readStates.push({ index: m.index, requestCtx: m.context ?? new Uint8Array() });

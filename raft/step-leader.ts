@@ -5,13 +5,14 @@ import { ProgressState } from './progress.js';
 import type { Progress } from './progress.js';
 import { VoteResult, voteResult } from './quorum.js';
 import type { Raft } from './raft.js';
+import { answerRead, appendEntries, bcastAppend, bcastHeartbeat, maybeCommit, sendAppend } from './replication.js';
 import { EntryType, MessageType, NONE } from './types.js';
 import type { Message } from './types.js';
 
 export function stepLeader(r: Raft, m: Message): void {
   switch (m.type) {
     case MessageType.Beat:
-      r.bcastHeartbeat(r.reads.lastPendingContext());
+      bcastHeartbeat(r, r.reads.lastPendingContext());
       return;
     case MessageType.CheckQuorum:
       checkQuorum(r);
@@ -70,8 +71,8 @@ function acceptProposal(r: Raft, m: Message): void {
     if (problem !== undefined) return r.refuse(m, problem);
     r.pendingConfIndex = r.log.lastIndex() + confAt + 1;
   }
-  r.appendEntries(m.entries);
-  r.bcastAppend();
+  appendEntries(r, m.entries);
+  bcastAppend(r);
 }
 
 function acceptRead(r: Raft, m: Message): void {
@@ -81,7 +82,7 @@ function acceptRead(r: Raft, m: Message): void {
     return r.refuse(m, 'the leader has not committed an entry in its term yet');
   }
   if (r.tracker.isSingleton()) {
-    r.answerRead(m, r.log.committed);
+    answerRead(r, m, r.log.committed);
     return;
   }
   if (r.reads.full()) return r.refuse(m, 'too many reads are waiting for a heartbeat round');
@@ -96,15 +97,15 @@ function onAppendResponse(r: Raft, m: Message, pr: Progress): void {
     // The follower said where its log may agree with ours (rejectHint) and its term there
     // (logTerm): skip back past every entry of ours whose term is above that at once.
     const matchHint = m.logTerm > 0 ? r.log.findConflictByTerm(m.rejectHint, m.logTerm).index : m.rejectHint;
-    if (pr.appendRejected(m.index, matchHint)) r.sendAppend(m.from);
+    if (pr.appendRejected(m.index, matchHint)) sendAppend(r, m.from);
     return;
   }
   const wasPaused = pr.isPaused();
   if (!pr.appendAcked(m.index, r.log.firstIndex())) return;
-  if (r.maybeCommit()) r.bcastAppend();
-  else if (wasPaused) r.sendAppend(m.from);
+  if (maybeCommit(r)) bcastAppend(r);
+  else if (wasPaused) sendAppend(r, m.from);
   // Pipelining: keep sending while the window has room and there is something to send.
-  while (r.sendAppend(m.from, false));
+  while (sendAppend(r, m.from, false));
   if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) {
     r.logger?.info('transferee caught up, sending TimeoutNow', { id: r.id, to: m.from });
     r.sendTimeoutNow(m.from);
@@ -116,12 +117,12 @@ function onHeartbeatResponse(r: Raft, m: Message, pr: Progress): void {
   pr.heartbeatAcked();
   // A lagging follower gets its next App; a caught-up one still in probe gets an empty App
   // so that its answer moves it back to replicate.
-  if (pr.match < r.log.lastIndex() || pr.state === ProgressState.Probe) r.sendAppend(m.from);
+  if (pr.match < r.log.lastIndex() || pr.state === ProgressState.Probe) sendAppend(r, m.from);
   if (m.context === undefined || m.context.length === 0) return;
   const acks = r.reads.recvAck(m.from, m.context);
   if (acks === undefined) return;
   if (voteResult(r.tracker.voterIds(), (id) => acks.has(id) || undefined) !== VoteResult.Won) return;
-  for (const read of r.reads.advance(m.context)) r.answerRead(read.request, read.index);
+  for (const read of r.reads.advance(m.context)) answerRead(r, read.request, read.index);
 }
 
 function transferLeadership(r: Raft, to: string, pr: Progress): void {
@@ -139,5 +140,5 @@ function transferLeadership(r: Raft, to: string, pr: Progress): void {
   r.electionElapsed = 0;
   r.leadTransferee = to;
   if (pr.match === r.log.lastIndex()) r.sendTimeoutNow(to);
-  else r.sendAppend(to);
+  else sendAppend(r, to);
 }

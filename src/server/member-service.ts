@@ -41,8 +41,10 @@ export interface MemberService {
   /**
    * Starts a watch (req.wait is true). `onEvent` is called with each matching event; for a
    * non-stream watch, after the first. Throws EtcdError (401) synchronously when waitIndex left the history.
+   * `onClosed` (optional) is called if the member ends the watch itself, e.g. when a snapshot
+   * replaces the store (etcd: "watcher is cleared"); the api then ends the response as etcd does.
    */
-  watch(req: V2Request, onEvent: (ev: StoreEvent) => void): WatchHandle;
+  watch(req: V2Request, onEvent: (ev: StoreEvent) => void, onClosed?: () => void): WatchHandle;
 
   indexes(): RaftIndexes;
   members(): MemberInfo[];
@@ -55,4 +57,23 @@ export interface MemberService {
   healthy(): boolean;
   /** Prometheus text exposition. */
   metricsText(): string;
+
+  /**
+   * Membership changes (POST, PUT, DELETE /v2/members). Ids are raftkv's 16-digit form, peer URLs
+   * are already checked and sorted. They reject with MembershipError for the refusals etcd
+   * names; any other rejection answers 500. Absent: the api answers 500 as for a failed change.
+   */
+  addMember?(peerURLs: string[]): Promise<MemberInfo>;
+  updateMember?(id: string, peerURLs: string[]): Promise<void>;
+  removeMember?(id: string): Promise<void>;
+}
+
+/** Why etcd refuses a membership change; the api turns it into etcd's status and message. */
+export type MembershipRefusal = 'id-exists' | 'peer-url-exists' | 'not-found' | 'removed';
+
+export class MembershipError extends Error {
+  constructor(readonly refusal: MembershipRefusal) {
+    super(`membership change refused: ${refusal}`);
+    this.name = 'MembershipError';
+  }
 }

@@ -5,26 +5,39 @@ import { TreeNode } from './tree-node.js';
 import { childPath } from './path.js';
 import { ErrorCode, EtcdError } from './types.js';
 
+export interface Missing {
+  code: typeof ErrorCode.NotDir | typeof ErrorCode.KeyNotFound;
+  cause: string;
+}
+
 export class KeyTree {
   readonly expiry = new ExpiryHeap();
 
   constructor(readonly root: TreeNode = TreeNode.directory('', undefined, 0, 0)) {}
 
   /**
-   * The node at a clean path (etcd's internalGet). Throws 104 naming the file met on the way,
-   * or 100 naming the first missing component, with `index` as the error's index.
+   * The node at a clean path (etcd's internalGet), or why there is none: 104 naming the file met
+   * on the way, or 100 naming the first missing component. Builds no Error, so a set of a new
+   * key (which looks first) stays cheap.
    */
-  lookup(path: string, index: number): TreeNode {
+  find(path: string): TreeNode | Missing {
     let node = this.root;
     for (let start = 1; start < path.length; ) {
       const end = nextSlash(path, start);
-      if (node.children === undefined) throw new EtcdError(ErrorCode.NotDir, path.slice(0, start - 1), index);
+      if (node.children === undefined) return { code: ErrorCode.NotDir, cause: path.slice(0, start - 1) };
       const child = node.children.get(path.slice(start, end));
-      if (child === undefined) throw new EtcdError(ErrorCode.KeyNotFound, path.slice(0, end), index);
+      if (child === undefined) return { code: ErrorCode.KeyNotFound, cause: path.slice(0, end) };
       node = child;
       start = end + 1;
     }
     return node;
+  }
+
+  /** Like find, throwing the EtcdError (with `index` as its index) when there is no node. */
+  lookup(path: string, index: number): TreeNode {
+    const found = this.find(path);
+    if (found instanceof TreeNode) return found;
+    throw new EtcdError(found.code, found.cause, index);
   }
 
   /**

@@ -13,20 +13,23 @@ export function cleanPath(key: string): string {
   return '/' + parts.join('/');
 }
 
+/** Rooted, and every component real: not empty (no `//`, no trailing slash), not `.`, not `..`. */
 function isClean(key: string): boolean {
-  if (key === '/') return true;
-  return (
-    key.charCodeAt(0) === SLASH &&
-    key.charCodeAt(key.length - 1) !== SLASH &&
-    !key.includes('//') &&
-    !key.includes('/./') &&
-    !key.includes('/../') &&
-    !key.endsWith('/.') &&
-    !key.endsWith('/..')
-  );
+  if (key.charCodeAt(0) !== SLASH) return false;
+  if (key.length === 1) return true;
+  for (let start = 1; ; ) {
+    const slash = key.indexOf('/', start);
+    const end = slash < 0 ? key.length : slash;
+    const length = end - start;
+    if (length === 0) return false;
+    if (length <= 2 && key.charCodeAt(start) === DOT && key.charCodeAt(end - 1) === DOT) return false;
+    if (slash < 0) return true;
+    start = slash + 1;
+  }
 }
 
 const SLASH = 0x2f;
+const DOT = 0x2e;
 const UNDERSCORE = 0x5f;
 
 export function childPath(parentPath: string, name: string): string {

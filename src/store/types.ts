@@ -114,7 +114,7 @@ export const errorMessages: Record<ErrorCode, string> = {
 /** An etcd v2 error: JSON body {errorCode, message, cause, index}. */
 export class EtcdError extends Error {
   readonly errorCode: ErrorCode;
-  readonly cause: string;
+  override readonly cause: string;
   readonly index: number;
   constructor(errorCode: ErrorCode, cause = '', index = 0) {
     super(errorMessages[errorCode]);

@@ -25,10 +25,6 @@ export class OutboundQueue {
 
   constructor(private readonly limits: QueueLimits) {}
 
-  get length(): number {
-    return this.items.length;
-  }
-
   /** Appends, then drops from the front until within limits (always keeping the newest); returns how many were dropped. */
   push(msgs: Message[]): number {
     for (const msg of msgs) {

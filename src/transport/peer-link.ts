@@ -106,6 +106,7 @@ export class PeerLink {
   close(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.retryTimer);
     if (this.flushScheduled) clearImmediate(this.flushScheduled);
     this.snapshot?.abort('link closed');
     this.pendingSnapshot = undefined;

@@ -1,6 +1,7 @@
-// The random schedule of a run: each tick it may propose, reshape the network's faults, cut or
-// heal links, crash or restart members, change membership or hand leadership over. How often
-// each happens is itself drawn per run, so some runs are calm and others are storms.
+// The random schedule of a run: each tick it may propose, ask for a read point, reshape the
+// network's faults, cut or heal links, crash or restart members, change membership or hand
+// leadership over. How often each happens is itself drawn per run, so some runs are calm and
+// others are storms.
 import { ConfChangeType, ProposalDroppedError } from '../../raft/types.js';
 import type { ConfChange, NodeId } from '../../raft/types.js';
 import { kvCommand } from './kv-state-machine.js';
@@ -18,6 +19,7 @@ const KEYS = 10;
 
 interface Rates {
   propose: number;
+  read: number;
   reshapeNetwork: number;
   partition: number;
   healPartition: number;
@@ -30,6 +32,7 @@ interface Rates {
 export class FaultSchedule {
   private readonly rates: Rates;
   private nextValue = 1;
+  private nextRead = 1;
 
   constructor(
     private readonly cluster: SimCluster,
@@ -37,6 +40,7 @@ export class FaultSchedule {
   ) {
     this.rates = {
       propose: random.pick([0.1, 0.3, 0.6]),
+      read: random.pick([0.05, 0.2]),
       reshapeNetwork: 0.02,
       partition: random.pick([0, 0.01, 0.03]),
       healPartition: random.pick([0.02, 0.05, 0.15]),
@@ -52,18 +56,19 @@ export class FaultSchedule {
   perturb(): void {
     const r = this.random;
     if (r.chance(this.rates.propose)) this.propose(r.int(1, 3));
+    if (r.chance(this.rates.read)) this.read();
     if (r.chance(this.rates.reshapeNetwork)) this.reshapeNetwork();
     if (this.cluster.network.isPartitioned()) {
       if (r.chance(this.rates.healPartition)) this.healPartition();
     } else if (r.chance(this.rates.partition)) this.partition();
     if (r.chance(this.rates.crash)) this.crash();
-    if (r.chance(this.rates.restart)) this.restart();
+    this.restart();
     if (r.chance(this.rates.membership)) this.changeMembership();
     if (r.chance(this.rates.transfer)) this.transferLeadership();
   }
 
   /** Proposes `count` writes through one running member (a follower forwards them to its leader). */
-  propose(count: number): void {
+  private propose(count: number): void {
     const running = this.cluster.running();
     if (running.length === 0) return;
     const member = this.random.pick(running);
@@ -71,6 +76,17 @@ export class FaultSchedule {
       const data = kvCommand(`k${this.random.int(0, KEYS - 1)}`, `v${this.nextValue++}`);
       this.accepted(member, `propose via ${member.id}`, (node) => node.propose(data));
     }
+  }
+
+  /** Asks one running member for a linearizable read point (ReadIndex). */
+  private read(): void {
+    const running = this.cluster.running();
+    if (running.length === 0) return;
+    const member = this.random.pick(running);
+    const ctx = `read-${this.nextRead++}`;
+    // Registered before asking: a single-voter leader answers within the call.
+    this.cluster.checker.observeReadRequested(ctx);
+    this.accepted(member, `read ${ctx} via ${member.id}`, (node) => node.readIndex(new TextEncoder().encode(ctx)));
   }
 
   private reshapeNetwork(): void {
@@ -90,7 +106,7 @@ export class FaultSchedule {
     const ids = [...this.cluster.members.keys()];
     const net = this.cluster.network;
     const kind = r.pick(['isolate', 'split', 'deaf', 'mute', 'links'] as const);
-    const victim = r.pick(ids);
+    const victim = this.pickVictim(ids);
     const others = ids.filter((id) => id !== victim);
     if (kind === 'isolate') net.partition([[victim], others]);
     else if (kind === 'split') {
@@ -111,16 +127,27 @@ export class FaultSchedule {
   private crash(): void {
     const running = this.cluster.running();
     if (running.length === 0) return;
-    const victim = this.random.pick(running);
-    // A leader sends while it persists (Raft thesis §10.2.1): sometimes it dies in between.
-    if (victim.isLeader && this.random.chance(0.5)) victim.armCrash();
+    const victim = this.cluster.member(this.pickVictim(running.map((m) => m.id)))!;
+    if (victim.isLeader && this.random.chance(0.5)) victim.crashAt('between send and persist');
+    else if (!victim.isLeader && this.random.chance(0.3)) victim.crashAt('after voting');
     else victim.crash();
   }
 
-  restart(): void {
+  /** Half the time the leader, whose loss is what Raft's safety argument is about; otherwise anyone. */
+  private pickVictim(ids: NodeId[]): NodeId {
+    const leader = this.cluster.leader();
+    if (leader && ids.includes(leader.id) && this.random.chance(0.5)) return leader.id;
+    return this.random.pick(ids);
+  }
+
+  /** Restarts a crashed member; one that crashed right after voting comes back at once, while its election may still run. */
+  private restart(): void {
     const crashed = this.cluster.crashed();
     if (crashed.length === 0) return;
-    this.random.pick(crashed).start();
+    const voter = crashed.find((m) => m.crashedAt === 'after voting');
+    const member = voter ?? (this.random.chance(this.rates.restart) ? this.random.pick(crashed) : undefined);
+    if (!member) return;
+    member.start();
     this.cluster.tally.add('restarts');
   }
 
@@ -161,17 +188,17 @@ export class FaultSchedule {
     leader.act((node) => node.transferLeader(to));
   }
 
-  /** Runs a proposal; a ProposalDroppedError is a normal answer (no leader, transfer in progress). */
-  private accepted(member: SimMember, what: string, proposal: (node: SimMember['node']) => void): boolean {
+  /** Makes a request (proposal, conf change, read); a ProposalDroppedError is a normal answer (no leader, transfer in progress). */
+  private accepted(member: SimMember, what: string, request: (node: SimMember['node']) => void): boolean {
     try {
-      member.act(proposal);
+      member.act(request);
       this.cluster.note(`${what}: accepted`);
-      this.cluster.tally.add('proposals accepted');
+      this.cluster.tally.add('requests accepted');
       return true;
     } catch (err) {
       if (!(err instanceof ProposalDroppedError)) throw err;
       this.cluster.note(`${what}: dropped`);
-      this.cluster.tally.add('proposals dropped');
+      this.cluster.tally.add('requests dropped');
       return false;
     }
   }

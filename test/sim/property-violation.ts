@@ -6,6 +6,7 @@ export type RaftProperty =
   | 'leader completeness'
   | 'state machine safety'
   | 'commit safety'
+  | 'linearizable reads'
   | 'monotonic state'
   | 'persistence'
   | 'liveness';

@@ -14,7 +14,7 @@ export function healAndAwaitProgress(cluster: SimCluster, boundTicks: number, re
   const net = cluster.network;
   net.heal();
   net.faults = { ...net.faults, dropRate: 0 };
-  for (const m of cluster.running()) m.disarmCrash();
+  for (const m of cluster.running()) m.cancelPendingCrash();
   for (const m of cluster.crashed()) m.start();
   cluster.note('healed: no cuts, no loss, every member up');
   const probe = `after-${cluster.ticks}`;
@@ -33,7 +33,7 @@ export function healAndAwaitProgress(cluster: SimCluster, boundTicks: number, re
     }
     cluster.runTicks(1);
   }
-  throw new PropertyViolation('liveness', `no write was applied by every member within ${boundTicks} ticks of healing; ${describe(cluster)}`);
+  throw new PropertyViolation('liveness', `no write was applied by every member within ${boundTicks} ticks of healing; ${describeMembers(cluster)}`);
 }
 
 function appliedEverywhere(cluster: SimCluster, leader: SimMember, probe: string): boolean {
@@ -42,7 +42,7 @@ function appliedEverywhere(cluster: SimCluster, leader: SimMember, probe: string
   return [...voters, ...learners].every((id) => cluster.member(id)?.value(PROBE_KEY) === probe);
 }
 
-function describe(cluster: SimCluster): string {
+function describeMembers(cluster: SimCluster): string {
   return [...cluster.members.values()]
     .map((m) => {
       if (m.liveness !== 'up') return `${m.id} ${m.liveness}`;

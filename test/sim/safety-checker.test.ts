@@ -90,6 +90,20 @@ describe('the safety checker', () => {
     expect(() => checker.observeLeaderCommit(3, 3, 3)).toThrow(/commit safety.*index 3 committed with term 2 and later with term 3/);
   });
 
+  it('accepts a read point at or above what was committed when the read was requested', () => {
+    const checker = committedThrough3();
+    checker.observeReadRequested('r1');
+    checker.observeReadState('n2', 'r1', 3);
+    checker.observeReadState('n2', 'r1', 5);
+  });
+
+  it('reports a read point older than a write committed before the read as a stale read', () => {
+    const checker = committedThrough3();
+    checker.observeReadRequested('r1');
+    expect(() => checker.observeReadState('n2', 'r1', 2)).toThrow(/linearizable reads.*read point 2 for r1, but 3 was committed/);
+    expect(() => checker.observeReadState('n2', 'r9', 3)).toThrow(/nobody requested/);
+  });
+
   it('reports a restored snapshot whose state differs from what was applied at its index', () => {
     const checker = committedThrough3();
     checker.observeApplied('n1', entry(1, 1), 11);

@@ -29,12 +29,28 @@ export class SafetyChecker {
   private readonly committed = new Map<number, CommittedEntry>();
   private highestCommitted = 0;
   private readonly applied = new Map<number, AppliedEntry>();
+  /** ReadIndex requests by context: the highest index any leader had committed when each was made. */
+  private readonly readsRequested = new Map<string, number>();
 
   /** Election safety: at most one leader per term, over the whole run. */
   observeLeader(id: NodeId, term: number): void {
     const known = this.leaderOfTerm.get(term);
     if (known === undefined) this.leaderOfTerm.set(term, id);
     else if (known !== id) throw new PropertyViolation('election safety', `${known} and ${id} both led term ${term}`);
+  }
+
+  /** A ReadIndex request went in: it must not be answered with anything older than what is committed now. */
+  observeReadRequested(ctx: string): void {
+    this.readsRequested.set(ctx, this.highestCommitted);
+  }
+
+  /** Linearizable reads: a read point covers every write committed before the read was asked for. */
+  observeReadState(id: NodeId, ctx: string, index: number): void {
+    const floor = this.readsRequested.get(ctx);
+    if (floor === undefined) throw new PropertyViolation('linearizable reads', `${id} got read state ${ctx} that nobody requested`);
+    if (index < floor) {
+      throw new PropertyViolation('linearizable reads', `${id} got read point ${index} for ${ctx}, but ${floor} was committed when it was requested`);
+    }
   }
 
   /** A leader of `leaderTerm` advanced its commit index over the entry at `index` (of term `entryTerm`). */

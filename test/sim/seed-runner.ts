@@ -18,7 +18,7 @@ export interface SeedsOutcome {
   replayed: boolean;
 }
 
-export function replaySeed(): number | undefined {
+function replaySeed(): number | undefined {
   const raw = process.env.RAFT_SIM_SEED;
   if (raw === undefined || raw === '') return undefined;
   const seed = Number(raw);
@@ -26,7 +26,7 @@ export function replaySeed(): number | undefined {
   return seed;
 }
 
-export function runsPerSuite(): number {
+function runsPerSuite(): number {
   const raw = process.env.RAFT_SIM_RUNS;
   const total = raw ? Number(raw) : DEFAULT_TOTAL_RUNS;
   if (!Number.isInteger(total) || total < 1) throw new Error(`RAFT_SIM_RUNS must be a positive integer, got "${raw}"`);
@@ -54,7 +54,8 @@ export function simulateSeeds(size: number, testFile: string): SeedsOutcome {
     run(seed);
     return { runs, tally, slowestRecoveryTicks, replayed: true };
   }
-  // Shrinking a seed only tries unrelated runs, so stop at the first failure.
-  fc.assert(fc.property(fc.integer({ min: 0, max: 0x7fffffff }), run), { numRuns: runsPerSuite(), endOnFailure: true });
+  // Shrinking a seed only tries unrelated runs, so stop at the first failure and report it as is.
+  const details = fc.check(fc.property(fc.integer({ min: 0, max: 0x7fffffff }), run), { numRuns: runsPerSuite(), endOnFailure: true });
+  if (details.failed) throw details.errorInstance;
   return { runs, tally, slowestRecoveryTicks, replayed: false };
 }

@@ -41,7 +41,12 @@ export class SimCluster implements MemberWorld {
     return Math.floor(this.time / STEPS_PER_TICK);
   }
 
-  /** Starts a member with a fresh id and an empty disk (a founder, or one about to be added). */
+  /**
+   * Starts a member with a fresh id and an empty disk (a founder, or one about to be added).
+   * Every member boots from the founding configuration, where the log's history begins: a
+   * newcomer booted with an empty one would replay the log from index 1 into a configuration
+   * without the founders and could elect itself alone.
+   */
   addMember(): SimMember {
     const member = new SimMember(this.nextMemberId(), this.founders, this.settings, this.random.fork(), this);
     this.members.set(member.id, member);
@@ -74,7 +79,7 @@ export class SimCluster implements MemberWorld {
 
   runTicks(ticks: number): void {
     for (let t = 0; t < ticks; t++) {
-      for (const m of this.running()) m.act((node) => node.tick());
+      for (const m of this.running()) m.tick();
       for (let s = 0; s < STEPS_PER_TICK; s++) {
         this.time++;
         for (const delivery of this.network.takeDue(this.time)) this.deliver(delivery);

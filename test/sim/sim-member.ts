@@ -5,14 +5,14 @@
 import { RawNode } from '../../raft/raw-node.js';
 import { MemoryStorage } from '../../raft/memory-storage.js';
 import { decodeConfChange } from '../../raft/conf-change-codec.js';
-import { ConfChangeType, EntryType, StateType } from '../../raft/types.js';
+import { ConfChangeType, EntryType, NONE, StateType } from '../../raft/types.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, SoftState } from '../../raft/types.js';
 import { KvStateMachine } from './kv-state-machine.js';
 import { PersistedState } from './persisted-state.js';
 import { PropertyViolation } from './property-violation.js';
 import type { Random } from './random.js';
 import type { SafetyChecker } from './safety-checker.js';
-import type { Tally } from './tally.js';
+import type { Tally, TallyKey } from './tally.js';
 
 export interface MemberSettings {
   electionTick: number;
@@ -21,6 +21,9 @@ export interface MemberSettings {
   snapshotEvery: number;
   /** Entries kept in the log behind a snapshot, so a slightly slow follower needs no snapshot. */
   catchUpEntries: number;
+  /** Flow control: bytes of entries per App (0 means one entry each) and Apps in flight per follower. */
+  maxSizePerMsg: number;
+  maxInflightMsgs: number;
 }
 
 /** What a member needs from the world around it. */
@@ -32,6 +35,15 @@ export interface MemberWorld {
 }
 
 export type Liveness = 'up' | 'down' | 'retired';
+
+/**
+ * Moments a crash can be aimed at, beyond the gaps between Readies:
+ * - 'between send and persist': in its next Ready a leader sends (as it may, thesis §10.2.1)
+ *   and dies before its write lands; anyone else dies before persisting or sending.
+ * - 'after voting': dies right after persisting and sending its next vote, to be restarted
+ *   before the election is over — a vote that was not durable would be cast twice.
+ */
+export type CrashPoint = 'between send and persist' | 'after voting';
 
 interface Running {
   node: RawNode;
@@ -48,8 +60,12 @@ export class SimMember {
   readonly disk: PersistedState;
   private running: Running | undefined;
   private retired = false;
-  /** Crash on the next Ready: a leader gets its messages out first, then dies before persisting. */
-  private crashArmed = false;
+  /** Ticks left before a member that applied its own removal shuts down. */
+  private retiringIn: number | undefined;
+  /** A crash waiting for its moment (see CrashPoint). */
+  private pendingCrash: CrashPoint | undefined;
+  /** Where the last crash struck, if the member is down. */
+  crashedAt: CrashPoint | 'between Readies' | undefined;
 
   constructor(
     readonly id: NodeId,
@@ -85,42 +101,52 @@ export class SimMember {
       applied,
       preVote: true,
       checkQuorum: true,
+      maxSizePerMsg: this.settings.maxSizePerMsg,
+      maxInflightMsgs: this.settings.maxInflightMsgs,
       random: () => rng.next(),
     });
     this.running = {
       node,
       storage,
       machine: snap ? KvStateMachine.restore(snap.data) : KvStateMachine.empty(),
-      softState: { lead: '', state: StateType.Follower },
+      softState: node.status().softState,
       commit: disk.hardState?.commit ?? 0,
       applied,
       snapshotIndex: applied,
       confState: snap?.metadata.confState ?? disk.bootstrap,
     };
-    this.crashArmed = false;
+    this.pendingCrash = undefined;
+    this.crashedAt = undefined;
+    this.retiringIn = undefined;
     this.world.note(`${this.id} start applied=${applied} last=${storage.lastIndex()} term=${disk.hardState?.term ?? 0}`);
     this.process();
   }
 
-  crash(): void {
+  crash(point: CrashPoint | 'between Readies' = 'between Readies'): void {
     this.running = undefined;
+    this.crashedAt = point;
     this.world.note(`${this.id} crash`);
     this.world.tally.add('crashes');
   }
 
-  armCrash(): void {
-    this.crashArmed = true;
+  crashAt(point: CrashPoint): void {
+    this.pendingCrash = point;
+    this.world.note(`${this.id} will crash ${point}`);
   }
 
-  disarmCrash(): void {
-    this.crashArmed = false;
+  cancelPendingCrash(): void {
+    this.pendingCrash = undefined;
   }
 
-  /** The member shuts itself down for good, as etcd does once it applies its own removal. */
-  private retire(): void {
-    this.running = undefined;
-    this.retired = true;
-    this.world.note(`${this.id} retired`);
+  /** One tick of the member's clock. */
+  tick(): void {
+    if (this.retiringIn !== undefined && --this.retiringIn <= 0) {
+      this.running = undefined;
+      this.retired = true;
+      this.world.note(`${this.id} retired`);
+      return;
+    }
+    this.act((node) => node.tick());
   }
 
   get node(): RawNode {
@@ -165,25 +191,34 @@ export class SimMember {
         this.world.checker.observeLeader(this.id, term);
       }
       if (rd.hardState) this.checkHardState(r, rd);
-      if (this.crashArmed) {
+      if (this.pendingCrash === 'between send and persist') {
         if (r.softState.state === StateType.Leader) {
           this.world.send(rd.messages);
           this.world.tally.add('crashes between send and persist');
         }
-        this.crash();
+        this.crash(this.pendingCrash);
         return;
       }
+      const voted = castsVote(this.disk.hardState, rd.hardState);
       this.persist(r, rd);
       this.world.send(rd.messages);
+      if (voted && this.pendingCrash === 'after voting') {
+        this.world.tally.add('crashes right after voting');
+        this.crash(this.pendingCrash);
+        return;
+      }
       const removedSelf = this.apply(r, rd.committedEntries);
+      for (const rs of rd.readStates) {
+        this.world.checker.observeReadState(this.id, text.decode(rs.requestCtx), rs.index);
+        this.world.tally.add('reads answered');
+      }
       r.node.advance(rd);
       if (rd.softState?.state === StateType.Leader) {
         this.world.checker.checkLeaderCompleteness(term, { id: this.id, entries: this.disk.entries });
       }
-      if (removedSelf) {
-        this.retire();
-        return;
-      }
+      // Like etcd, a member that applied its own removal lingers a little (so that, as leader,
+      // it can pass on the commit and its leadership) and then shuts down for good.
+      if (removedSelf) this.retiringIn ??= this.settings.electionTick;
       this.maybeSnapshot(r);
     }
   }
@@ -236,9 +271,10 @@ export class SimMember {
       }
       if (entry.type === EntryType.ConfChange) {
         const cc = decodeConfChange(entry.data);
+        const wasLearner = r.confState.learners.includes(cc.nodeId);
         r.confState = r.node.applyConfChange(cc);
         this.world.note(`${this.id} applies ${describeConfChange(cc)} at ${entry.index} → voters ${r.confState.voters.join(',')} learners ${r.confState.learners.join(',')}`);
-        this.world.tally.add('conf changes applied');
+        this.world.tally.add(confChangeKind(cc, wasLearner));
         if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) removedSelf = true;
       }
       r.machine.apply(entry);
@@ -264,9 +300,21 @@ export class SimMember {
   }
 }
 
+const text = new TextDecoder();
+
+function castsVote(before: HardState | undefined, after: HardState | undefined): boolean {
+  return after !== undefined && after.vote !== NONE && (after.vote !== before?.vote || after.term !== before.term);
+}
+
 function termAt(r: Running, rd: Ready, index: number): number {
   const fresh = rd.entries.find((e) => e.index === index);
   return fresh ? fresh.term : r.storage.term(index);
+}
+
+function confChangeKind(cc: ConfChange, wasLearner: boolean): TallyKey {
+  if (cc.type === ConfChangeType.RemoveNode) return 'members removed';
+  if (cc.type === ConfChangeType.AddLearnerNode) return 'learners added';
+  return wasLearner ? 'learners promoted' : 'voters added';
 }
 
 export function describeConfChange(cc: ConfChange): string {

@@ -6,11 +6,11 @@ import { CHAOS_TICKS, RECOVERY_BOUND_TICKS } from './scenario.js';
 import { simulateSeeds } from './seed-runner.js';
 
 export function describeSimulatedCluster(size: number, testFile: string): void {
-  describe(`a simulated ${size}-member cluster under random drops, delays, duplicates, partitions, crashes, membership changes and snapshots`, () => {
-    it(`keeps one leader per term, matching logs, complete leaders and identical applied state, and once healed applies a new write everywhere within ${RECOVERY_BOUND_TICKS} ticks`, () => {
+  describe(`a simulated ${size}-member cluster under random loss, delays, duplicates, partitions, crashes, membership changes and snapshots`, () => {
+    it(`keeps one leader per term, matching logs, complete leaders, identical applied state and up-to-date read points, and once healed applies a new write everywhere within ${RECOVERY_BOUND_TICKS} ticks`, () => {
       const outcome = simulateSeeds(size, testFile);
       if (outcome.replayed) return;
-      expectFaultsExercised(outcome.tally);
+      expectFaultsExercised(outcome.tally, outcome.runs);
       console.log(`${outcome.runs} runs of ${CHAOS_TICKS} faulty ticks, ${size} members; slowest recovery ${outcome.slowestRecoveryTicks} ticks; ${outcome.tally}`);
     }, 120_000);
   });

@@ -1,19 +1,25 @@
 // Counts of what a run (or many runs) actually exercised, so a property test can show that its
-// random schedules reached crashes, partitions, snapshots and membership changes at all.
+// random schedules reached crashes, partitions, snapshots and membership changes at all. What
+// members do is counted per member: an entry applied by three members counts three times.
 export const TALLY_KEYS = [
-  'proposals accepted',
-  'proposals dropped',
+  'requests accepted',
+  'requests dropped',
+  'reads answered',
   'entries applied',
   'messages delivered',
   'messages lost',
   'partitions',
   'crashes',
   'crashes between send and persist',
+  'crashes right after voting',
   'restarts',
   'snapshots taken',
   'snapshots installed',
   'conf changes proposed',
-  'conf changes applied',
+  'learners added',
+  'learners promoted',
+  'voters added',
+  'members removed',
   'leadership transfers',
   'elections won',
 ] as const;

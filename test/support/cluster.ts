@@ -162,11 +162,18 @@ export async function getJSON(url: string): Promise<any> {
   }
 }
 
+/** Polls `check` until it is truthy; a check that throws (a member not listening yet) counts as "not yet". */
 export async function waitFor(check: () => Promise<unknown>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
   while (Date.now() < deadline) {
-    if (await check()) return;
+    try {
+      if (await check()) return;
+    } catch (err) {
+      lastError = err;
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+  const cause = lastError instanceof Error ? ` (last error: ${lastError.message})` : '';
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
 }

@@ -4,7 +4,7 @@
 import { decodeConfChange } from '../../../raft/conf-change-codec.js';
 import { MemoryStorage } from '../../../raft/memory-storage.js';
 import { RawNode } from '../../../raft/raw-node.js';
-import { EntryType } from '../../../raft/types.js';
+import { EntryType, NONE } from '../../../raft/types.js';
 import type { ConfState, Entry, Message, RaftConfig, ReadState, Ready } from '../../../raft/types.js';
 
 export type NodeOptions = Partial<Omit<RaftConfig, 'id' | 'storage' | 'random'>> & { seed?: number };
@@ -38,10 +38,18 @@ export function seededRandom(seed: number): () => number {
 export const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 export const text = (b: Uint8Array): string => new TextDecoder().decode(b);
 
+type MessageFilter = Partial<Pick<Message, 'from' | 'to'>>;
+
+function matches(m: Message, type: Message['type'], filter: MessageFilter): boolean {
+  return m.type === type && (filter.from === undefined || m.from === filter.from) && (filter.to === undefined || m.to === filter.to);
+}
+
 export class Network {
   readonly peers = new Map<string, Peer>();
   /** Sent but not yet delivered. */
   queue: Message[] = [];
+  /** Every message sent so far (delivered or dropped), in order. */
+  readonly sent: Message[] = [];
   /** Every message delivered so far, in order. */
   readonly delivered: Message[] = [];
   private drops: ((m: Message) => boolean)[] = [];
@@ -65,6 +73,14 @@ export class Network {
     const peer = this.peer(id);
     peer.node = this.newNode(id, peer.storage, { ...peer.options, applied: peer.appliedIndex });
     return peer;
+  }
+
+  /** Gives `id` (not yet started) a persisted log and term, as if it had lived before, and restarts it. */
+  preload(id: string, entries: Entry[], term: number): void {
+    const peer = this.peer(id);
+    peer.storage.append(entries);
+    peer.storage.setHardState({ term, vote: NONE, commit: 0 });
+    this.restart(id);
   }
 
   peer(id: string): Peer {
@@ -97,6 +113,7 @@ export class Network {
     peer.storage.append(rd.entries);
     if (rd.hardState) peer.storage.setHardState(rd.hardState);
     this.queue.push(...rd.messages);
+    this.sent.push(...rd.messages);
     for (const e of rd.committedEntries) {
       if (e.type === EntryType.ConfChange) peer.confStates.push(peer.node.applyConfChange(decodeConfChange(e.data)));
       peer.applied.push(e);
@@ -164,10 +181,13 @@ export class Network {
   }
 
   /** Messages of `type` delivered so far (optionally only those from/to someone). */
-  deliveredOf(type: Message['type'], filter: Partial<Pick<Message, 'from' | 'to'>> = {}): Message[] {
-    return this.delivered.filter(
-      (m) => m.type === type && (filter.from === undefined || m.from === filter.from) && (filter.to === undefined || m.to === filter.to),
-    );
+  deliveredOf(type: Message['type'], filter: MessageFilter = {}): Message[] {
+    return this.delivered.filter((m) => matches(m, type, filter));
+  }
+
+  /** Messages of `type` sent so far, delivered or not. */
+  sentOf(type: Message['type'], filter: MessageFilter = {}): Message[] {
+    return this.sent.filter((m) => matches(m, type, filter));
   }
 
   /** Which nodes consider themselves leader. */

@@ -1,0 +1,67 @@
+// The etcd v2 HTTP surface of one member, on fastify. It speaks only to MemberService and answers
+// as etcd 3.4 with --enable-v2 does: same statuses, headers and body bytes. The caller listens.
+import type { Socket } from 'node:net';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { MemberService } from '../src/server/member-service.js';
+import { edgeHook, routeUrlOf } from './edge.js';
+import { sendMessageError } from './etcd-responses.js';
+import { ClientGoneError } from './form-body.js';
+import { rawBadRequest, sendBadRequest, sendNotFound } from './go-responses.js';
+import { keysRoutes } from './keys-route.js';
+import { membersRoutes } from './members-route.js';
+import { ANY_METHOD } from './methods.js';
+import { miscRoutes } from './misc-routes.js';
+import { statsRoutes } from './stats-route.js';
+
+export interface AppOptions {
+  /**
+   * Largest request body read: a /v2/keys form or a /v2/members request. A larger form is
+   * refused with etcd's 210 "http: POST too large". etcd's limit is Go's 10 MiB (10485760).
+   */
+  maxRequestBytes: number;
+  /** Where fastify logs (a pino logger); nothing is logged per request. */
+  logger?: FastifyBaseLogger;
+  /** The etcd server version this member reports on /version (etcd: "3.4.23"). */
+  version: string;
+}
+
+/** What Go's server writes, and closes the connection after, for a request it cannot parse. */
+function answerUnparseable(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(err.code === 'HPE_HEADER_OVERFLOW' ? rawBadRequest(431, 'Request Header Fields Too Large') : rawBadRequest());
+}
+
+export function buildApp(service: MemberService, opts: AppOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: opts.logger,
+    logController: new LogController({ disableRequestLogging: true }),
+    exposeHeadRoutes: false,
+    // Parameters, paths and bodies are read the way Go reads them, not by fastify.
+    rewriteUrl: (raw) => routeUrlOf(raw),
+    routerOptions: { querystringParser: () => ({}) },
+    clientErrorHandler: answerUnparseable,
+    frameworkErrors: (_err, _request, reply) => void sendBadRequest(reply),
+    // Long polls would otherwise hold close() open until they end.
+    forceCloseConnections: true,
+  });
+
+  // No body is parsed by fastify: the routes read forms and JSON themselves, bounded.
+  for (const method of ANY_METHOD) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
+  app.addHook('onRequest', edgeHook);
+
+  keysRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
+  membersRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
+  statsRoutes(app, service);
+  miscRoutes(app, service, opts.version);
+  app.setNotFoundHandler((_request, reply) => sendNotFound(reply));
+  app.setErrorHandler((err, request, reply) => {
+    if (err instanceof ClientGoneError) return reply.hijack();
+    request.log.error({ err }, 'unexpected error answering a client');
+    return sendMessageError(reply, 500, 'Internal Server Error');
+  });
+  return app;
+}

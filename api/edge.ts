@@ -1,0 +1,43 @@
+// What every request meets before its route, as in etcd: Go parses the request target (a bare
+// 400 if it cannot), etcd's access controller adds CORS headers and answers OPTIONS itself, and
+// Go's ServeMux redirects a path that is not clean (`//`, `.`, `..`, or `%2F` making one) with 301.
+import type { IncomingMessage } from 'node:http';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { escapePath } from './go-url.js';
+import { sendBadRequest, sendMovedPermanently } from './go-responses.js';
+import { muxCleanPath, parseRequestTarget } from './request-target.js';
+import type { RequestTarget } from './request-target.js';
+
+const targets = new WeakMap<IncomingMessage, RequestTarget>();
+
+/**
+ * Fastify's rewriteUrl: remembers the parsed target and routes on its unescaped path, re-escaped
+ * canonically, so `/v2/keys/a%2Fb` and `/v2/%6Beys/a/b` reach the same route as in Go.
+ */
+export function routeUrlOf(raw: IncomingMessage): string {
+  const target = parseRequestTarget(raw.url ?? '');
+  if (target === undefined) return '/'; // answered 400 by the hook below, whatever the route
+  targets.set(raw, target);
+  return escapePath(target.path);
+}
+
+/** The target of a request that passed the edge. */
+export function targetOf(request: FastifyRequest): RequestTarget {
+  const target = targets.get(request.raw);
+  if (target === undefined) throw new Error('request did not pass the edge hook');
+  return target;
+}
+
+/** The onRequest hook; it answers (and returns the reply) when etcd would not reach a handler. */
+export async function edgeHook(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const target = targets.get(request.raw);
+  if (target === undefined) return sendBadRequest(reply);
+  reply
+    .header('Access-Control-Allow-Headers', 'accept, content-type, authorization')
+    .header('Access-Control-Allow-Methods', 'POST, GET, OPTIONS, PUT, DELETE')
+    .header('Access-Control-Allow-Origin', '*');
+  if (request.method === 'OPTIONS') return reply.code(200).send();
+  const clean = muxCleanPath(target.path);
+  if (clean === target.path) return undefined;
+  return sendMovedPermanently(reply, request.method, escapePath(clean) + (target.rawQuery === '' ? '' : '?' + target.rawQuery));
+}

@@ -1,0 +1,403 @@
+// The etcd v2 key space as a deterministic state machine: every member applies the same
+// requests in the same order and ends byte-identical. Time comes only from the requests.
+// The operations follow etcd's v2store one for one, including which of its errors its
+// statistics count as successes.
+import { EventHistory } from './event-history.js';
+import { KeyTree } from './key-tree.js';
+import { describeForGet, describeNode, nodeJSON } from './node-view.js';
+import { cleanPath } from './path.js';
+import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { StoreStats } from './store-stats.js';
+import type { Operation, StoreStatsJSON } from './store-stats.js';
+import { TreeNode } from './tree-node.js';
+import { WatcherHub, answeredWatcher } from './watcher-hub.js';
+import type { ClearedCallback, EventCallback, StoreWatcher } from './watcher-hub.js';
+import { ErrorCode, EtcdError } from './types.js';
+import type { Action, NodeJSON, StoreEvent, V2Request } from './types.js';
+
+export type { StoreWatcher } from './watcher-hub.js';
+
+export interface StoreOptions {
+  /** Events kept for watches that start in the past (default 1000, as etcd). */
+  historySize?: number;
+}
+
+export interface GetOptions {
+  recursive?: boolean;
+  sorted?: boolean;
+}
+
+export interface WatchOptions {
+  recursive?: boolean;
+  stream?: boolean;
+  /** First index of interest; 0 or absent: the next event. */
+  sinceIndex?: number;
+}
+
+const DEFAULT_HISTORY_SIZE = 1000;
+/** etcd treats an expiry before 2000-01-01 as no expiry at all when creating a node. */
+const MIN_EXPIRE_TIME = Date.UTC(2000, 0, 1);
+
+/**
+ * etcd returns these errors without setting the variable its deferred stats update looks at,
+ * so they count as successes: a write to "/" through update, compareAndSwap or delete; an
+ * update giving a directory a value; compareAndDelete on a directory or with a failed compare.
+ */
+const countedAsSuccess = new WeakSet<EtcdError>();
+
+export class Store {
+  private currentIndex = 0;
+  private tree = new KeyTree();
+  private readonly history: EventHistory;
+  private readonly hub = new WatcherHub();
+  private counters = new StoreStats();
+
+  constructor(opts: StoreOptions = {}) {
+    this.history = new EventHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE);
+  }
+
+  /** The store index: the number of successful mutations (X-Etcd-Index). */
+  get index(): number {
+    return this.currentIndex;
+  }
+
+  get watcherCount(): number {
+    return this.hub.count;
+  }
+
+  /**
+   * Applies a replicated v2 request as etcd's apply_v2 dispatches it, answering with the event
+   * or throwing EtcdError. A SYNC is not a request with an answer: apply it with expireKeys.
+   */
+  apply(req: V2Request): StoreEvent {
+    const now = req.time;
+    const value = req.val ?? '';
+    const dir = req.dir === true;
+    const prevValue = req.prevValue ?? '';
+    const prevIndex = req.prevIndex ?? 0;
+    const refresh = req.refresh === true;
+    const compares = prevIndex > 0 || prevValue !== '';
+    const expireTime = req.ttl == null ? 0 : now + req.ttl * 1000;
+    switch (req.method) {
+      case 'POST':
+        return this.create(req.path, dir, value, true, expireTime, now);
+      case 'PUT':
+        if (req.prevExist == null) {
+          if (compares) return this.compareAndSwap(req.path, prevValue, prevIndex, value, expireTime, refresh, now);
+          return this.set(req.path, dir, value, expireTime, refresh, now);
+        }
+        if (!req.prevExist) return this.create(req.path, dir, value, false, expireTime, now);
+        if (compares) return this.compareAndSwap(req.path, prevValue, prevIndex, value, expireTime, refresh, now);
+        return this.update(req.path, value, expireTime, refresh, now);
+      case 'DELETE':
+        if (compares) return this.compareAndDelete(req.path, prevValue, prevIndex, now);
+        return this.delete(req.path, dir, req.recursive === true, now);
+      case 'GET':
+        return this.get(req.path, { recursive: req.recursive, sorted: req.sorted }, now);
+      case 'SYNC':
+        throw new Error('a SYNC is applied with expireKeys(time)');
+    }
+  }
+
+  /** A read: the node (a directory with its children, all of its subtree when recursive). */
+  get(path: string, opts: GetOptions, now: number): StoreEvent {
+    return this.counted('gets', () => {
+      const key = cleanPath(path);
+      const node = this.tree.lookup(key, this.currentIndex);
+      const view = describeForGet(node, key, now, opts.recursive === true, opts.sorted === true);
+      return { action: 'get', node: view, etcdIndex: this.currentIndex };
+    });
+  }
+
+  /** Applies a SYNC: every node whose expiration is at or before `now` expires, earliest first. */
+  expireKeys(now: number): StoreEvent[] {
+    const events: StoreEvent[] = [];
+    for (let node = this.tree.expiry.peek(); node !== undefined && node.expireTime <= now; node = this.tree.expiry.peek()) {
+      const key = node.path();
+      const index = this.currentIndex + 1;
+      const ev = this.event('expire', this.bareNode(node, key, index, now), describeNode(node, key, now), index);
+      this.currentIndex = index;
+      this.removeSubtree(node, key, ev);
+      this.counters.recordExpiry();
+      this.publish(ev);
+      events.push(ev);
+    }
+    this.hub.deliver();
+    return events;
+  }
+
+  /** The earliest expiration in ms, when the leader should next propose a SYNC. */
+  nextExpiration(): number | undefined {
+    return this.tree.expiry.peek()?.expireTime;
+  }
+
+  /**
+   * Watches a key (and its subtree when recursive) from sinceIndex. An event already in the
+   * history answers at once (on a microtask, with the current index as etcdIndex); otherwise the
+   * watcher waits for the next match. Throws 401 when sinceIndex has left the history.
+   */
+  watch(path: string, opts: WatchOptions, onEvent: EventCallback, onCleared?: ClearedCallback): StoreWatcher {
+    const key = cleanPath(path);
+    const recursive = opts.recursive === true;
+    const sinceIndex = opts.sinceIndex || this.currentIndex + 1;
+    const past = this.history.scan(key, recursive, sinceIndex, this.currentIndex);
+    if (past !== undefined) return answeredWatcher(Object.freeze({ ...past, etcdIndex: this.currentIndex }), onEvent);
+    return this.hub.register(key, recursive, opts.stream === true, sinceIndex, onEvent, onCleared);
+  }
+
+  /** Drops every watcher (before a snapshot replaces this store): each hears 400 "watcher is cleared". */
+  clearWatchers(): void {
+    this.hub.clear(new EtcdError(ErrorCode.WatcherCleared, '', this.currentIndex));
+  }
+
+  /** The body of /v2/stats/store. */
+  stats(): StoreStatsJSON {
+    return this.counters.toJSON(this.hub.count);
+  }
+
+  /** Tree, TTLs, index, event history and statistics; not the watchers. */
+  save(): Uint8Array {
+    return encodeSnapshot({
+      index: this.currentIndex,
+      tree: this.tree,
+      history: this.history.events(),
+      stats: this.counters.values(),
+    });
+  }
+
+  static restore(data: Uint8Array, opts: StoreOptions = {}): Store {
+    const state = decodeSnapshot(data);
+    const store = new Store(opts);
+    store.currentIndex = state.index;
+    store.tree = state.tree;
+    store.counters = new StoreStats(state.stats);
+    for (const ev of state.history.slice(-store.history.capacity)) store.history.add(freezeEvent(ev));
+    return store;
+  }
+
+  // ---- the operations (etcd's Set, Create, Update, CompareAndSwap, Delete, CompareAndDelete) ----
+
+  private set(path: string, dir: boolean, value: string, expireTime: number, refresh: boolean, now: number): StoreEvent {
+    return this.counted('sets', () => {
+      const key = cleanPath(path);
+      const found = this.tree.find(key);
+      if (!(found instanceof TreeNode) && (refresh || found.code !== ErrorCode.KeyNotFound)) throw this.error(found.code, found.cause);
+      const newValue = refresh && found instanceof TreeNode ? found.value : value;
+      const ev = this.createNode(key, dir, newValue, false, true, expireTime, 'set', now);
+      return this.finish(ev, refresh);
+    });
+  }
+
+  private create(path: string, dir: boolean, value: string, unique: boolean, expireTime: number, now: number): StoreEvent {
+    return this.counted('create', () => {
+      const ev = this.createNode(path, dir, value, unique, false, expireTime, 'create', now);
+      this.publish(ev);
+      return ev;
+    });
+  }
+
+  private update(path: string, value: string, expireTime: number, refresh: boolean, now: number): StoreEvent {
+    return this.counted('update', () => {
+      const key = cleanPath(path);
+      if (key === '/') throw successInStats(this.error(ErrorCode.RootROnly, '/'));
+      const node = this.tree.lookup(key, this.currentIndex);
+      if (node.isDir && value !== '') throw successInStats(this.error(ErrorCode.NotFile, key));
+      const newValue = refresh ? node.value : value;
+      const index = this.currentIndex + 1;
+      const prevNode = describeNode(node, key, now);
+      // A directory has no value to write, so its modifiedIndex stays (only the event's moves).
+      if (!node.isDir) {
+        node.value = newValue;
+        node.modifiedIndex = index;
+      }
+      this.tree.setExpireTime(node, expireTime);
+      const dir = node.isDir;
+      const fields = { key, dir, value: dir ? undefined : newValue, expireTime: node.expireTime, modifiedIndex: index, createdIndex: node.createdIndex };
+      const ev = this.event('update', nodeJSON(fields, now), prevNode, index);
+      this.currentIndex = index;
+      return this.finish(ev, refresh);
+    });
+  }
+
+  private compareAndSwap(
+    path: string,
+    prevValue: string,
+    prevIndex: number,
+    value: string,
+    expireTime: number,
+    refresh: boolean,
+    now: number,
+  ): StoreEvent {
+    return this.counted('compareAndSwap', () => {
+      const key = cleanPath(path);
+      if (key === '/') throw successInStats(this.error(ErrorCode.RootROnly, '/'));
+      const node = this.tree.lookup(key, this.currentIndex);
+      if (node.isDir) throw this.error(ErrorCode.NotFile, key);
+      const mismatch = compareFailure(node, prevValue, prevIndex);
+      if (mismatch !== undefined) throw this.error(ErrorCode.TestFailed, mismatch);
+      const newValue = refresh ? node.value : value;
+      const index = this.currentIndex + 1;
+      const prevNode = describeNode(node, key, now);
+      node.value = newValue;
+      node.modifiedIndex = index;
+      this.tree.setExpireTime(node, expireTime);
+      const fields = { key, dir: false, value: newValue, expireTime: node.expireTime, modifiedIndex: index, createdIndex: node.createdIndex };
+      const ev = this.event('compareAndSwap', nodeJSON(fields, now), prevNode, index);
+      this.currentIndex = index;
+      return this.finish(ev, refresh);
+    });
+  }
+
+  private delete(path: string, dir: boolean, recursive: boolean, now: number): StoreEvent {
+    return this.counted('delete', () => {
+      const key = cleanPath(path);
+      if (key === '/') throw successInStats(this.error(ErrorCode.RootROnly, '/'));
+      const node = this.tree.lookup(key, this.currentIndex);
+      if (node.isDir) {
+        if (!dir && !recursive) throw this.error(ErrorCode.NotFile, key);
+        if (node.children!.size > 0 && !recursive) throw this.error(ErrorCode.DirNotEmpty, key);
+      }
+      const index = this.currentIndex + 1;
+      const ev = this.event('delete', this.bareNode(node, key, index, now), describeNode(node, key, now), index);
+      this.currentIndex = index;
+      this.removeSubtree(node, key, ev);
+      this.publish(ev);
+      return ev;
+    });
+  }
+
+  private compareAndDelete(path: string, prevValue: string, prevIndex: number, now: number): StoreEvent {
+    return this.counted('compareAndDelete', () => {
+      const key = cleanPath(path);
+      const node = this.tree.lookup(key, this.currentIndex);
+      // etcd names the node in its own namespace, which for the root is trimmed to nothing.
+      if (node.isDir) throw successInStats(this.error(ErrorCode.NotFile, key === '/' ? '' : key));
+      const mismatch = compareFailure(node, prevValue, prevIndex);
+      if (mismatch !== undefined) throw successInStats(this.error(ErrorCode.TestFailed, mismatch));
+      const index = this.currentIndex + 1;
+      const ev = this.event('compareAndDelete', this.bareNode(node, key, index, now), describeNode(node, key, now), index);
+      this.currentIndex = index;
+      this.removeSubtree(node, key, ev);
+      this.publish(ev);
+      return ev;
+    });
+  }
+
+  /**
+   * etcd's internalCreate: makes missing parent directories, then the file or directory;
+   * `replace` lets a file (not a directory) be replaced; `unique` names it by its index.
+   */
+  private createNode(
+    path: string,
+    dir: boolean,
+    value: string,
+    unique: boolean,
+    replace: boolean,
+    expireTime: number,
+    action: Action,
+    now: number,
+  ): StoreEvent {
+    const index = this.currentIndex + 1;
+    const key = cleanPath(unique ? `${path}/${String(index).padStart(20, '0')}` : path);
+    if (key === '/') throw this.error(ErrorCode.RootROnly, '/');
+    const expiry = expireTime < MIN_EXPIRE_TIME ? 0 : expireTime;
+    const slash = key.lastIndexOf('/');
+    let parent: TreeNode;
+    try {
+      parent = this.tree.ensureDirectory(key.slice(0, slash) || '/', index, this.currentIndex);
+    } catch (err) {
+      // etcd counts a blocked parent as a failed set whatever the operation, on top of its own count.
+      this.counters.record('sets', false);
+      throw err;
+    }
+    const name = key.slice(slash + 1);
+    const existing = parent.children!.get(name);
+    let prevNode: NodeJSON | undefined;
+    if (existing !== undefined) {
+      if (!replace) throw this.error(ErrorCode.NodeExist, key);
+      if (existing.isDir) throw this.error(ErrorCode.NotFile, key);
+      prevNode = describeNode(existing, key, now);
+      this.tree.detachFile(existing);
+    }
+    const node = dir ? TreeNode.directory(name, parent, index, expiry) : TreeNode.file(name, parent, index, expiry, value);
+    this.tree.attach(node);
+    this.currentIndex = index;
+    const fields = { key, dir, value: dir ? undefined : value, expireTime: expiry, modifiedIndex: index, createdIndex: index };
+    return this.event(action, nodeJSON(fields, now), prevNode, index);
+  }
+
+  // ---- helpers ----
+
+  /** Runs one operation: counts it as etcd does, then hands matched events to the watchers. */
+  private counted<T>(op: Operation, run: () => T): T {
+    let result: T;
+    try {
+      result = run();
+    } catch (err) {
+      this.counters.record(op, err instanceof EtcdError && countedAsSuccess.has(err));
+      throw err;
+    }
+    this.counters.record(op, true);
+    this.hub.deliver();
+    return result;
+  }
+
+  private error(code: ErrorCode, cause: string): EtcdError {
+    return new EtcdError(code, cause, this.currentIndex);
+  }
+
+  /** The node of a delete or expire event: key, dir and indexes only. */
+  private bareNode(node: TreeNode, key: string, index: number, now: number): NodeJSON {
+    const fields = { key, dir: node.isDir, value: undefined, expireTime: 0, modifiedIndex: index, createdIndex: node.createdIndex };
+    return nodeJSON(fields, now);
+  }
+
+  private event(action: Action, node: NodeJSON, prevNode: NodeJSON | undefined, index: number): StoreEvent {
+    const ev: StoreEvent = prevNode === undefined ? { action, node, etcdIndex: index } : { action, node, prevNode, etcdIndex: index };
+    return freezeEvent(ev);
+  }
+
+  /** Removes a subtree, matching the watchers of every removed path as etcd's delete callback does. */
+  private removeSubtree(node: TreeNode, key: string, ev: StoreEvent): void {
+    const onRemoved = this.hub.count > 0 ? (path: string) => this.hub.matchAt(ev, path, true) : undefined;
+    this.tree.removeSubtree(node, key, onRemoved);
+  }
+
+  private publish(ev: StoreEvent): void {
+    this.history.add(ev);
+    this.hub.matchEvent(ev);
+  }
+
+  /** Publishes a write; a refresh instead only takes its place in the history, waking no watcher. */
+  private finish(ev: StoreEvent, refresh: boolean): StoreEvent {
+    if (!refresh) {
+      this.publish(ev);
+      return ev;
+    }
+    const refreshed = Object.freeze({ ...ev, refresh: true });
+    this.history.add(refreshed);
+    return refreshed;
+  }
+}
+
+function successInStats(err: EtcdError): EtcdError {
+  countedAsSuccess.add(err);
+  return err;
+}
+
+/** etcd's compare: an empty prevValue or a zero prevIndex is not compared. Returns the failure's cause. */
+function compareFailure(node: TreeNode, prevValue: string, prevIndex: number): string | undefined {
+  const valueOk = prevValue === '' || node.value === prevValue;
+  const indexOk = prevIndex === 0 || node.modifiedIndex === prevIndex;
+  if (valueOk && indexOk) return undefined;
+  if (valueOk) return `[${prevIndex} != ${node.modifiedIndex}]`;
+  if (indexOk) return `[${prevValue} != ${node.value}]`;
+  return `[${prevValue} != ${node.value}] [${prevIndex} != ${node.modifiedIndex}]`;
+}
+
+/** Events are shared by the history, every watcher and the proposer: nobody may change them. */
+function freezeEvent(ev: StoreEvent): StoreEvent {
+  Object.freeze(ev.node);
+  if (ev.prevNode !== undefined) Object.freeze(ev.prevNode);
+  return Object.freeze(ev);
+}
