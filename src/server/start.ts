@@ -6,7 +6,7 @@ import { Member } from './member.js';
 import { RAFTKV_VERSION } from './version.js';
 
 export async function startMember(config: MemberConfig): Promise<void> {
-  const logger = createLogger(config.name);
+  const logger = createLogger(config.name, config.logLevel);
   const member = await Member.start(config, logger);
   const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: RAFTKV_VERSION });
   for (const url of config.listenClientUrls) {

@@ -81,10 +81,7 @@ export class TestCluster {
 
   spawn(i: number): void {
     const m = this.members[i]!;
-    const proc = spawn(process.execPath, [RAFTKV_BIN, ...this.args(i)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, RAFTKV_LOG_LEVEL: process.env.RAFTKV_LOG_LEVEL ?? 'info' },
-    });
+    const proc = spawn(process.execPath, [RAFTKV_BIN, ...this.args(i)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (chunk: Buffer): void => {
       m.output.push(chunk.toString());
       if (m.output.length > 2000) m.output.splice(0, 1000);
