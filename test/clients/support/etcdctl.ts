@@ -1,0 +1,33 @@
+// The real etcdctl (3.4, v2 mode) pointed at a test cluster's client URLs.
+import { run, start } from './processes.js';
+import type { Finished, Running } from './processes.js';
+
+export const ETCDCTL_BIN = '/usr/bin/etcdctl';
+
+export class Etcdctl {
+  constructor(private readonly endpoints: string[]) {}
+
+  /** etcdctl in v2 mode, with no ETCDCTL_* settings leaking in from the caller's environment. */
+  get env(): NodeJS.ProcessEnv {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('ETCDCTL_')));
+    return { ...env, ETCDCTL_API: '2' };
+  }
+
+  /** The command line a shell script would use: `etcdctl --endpoints …`. */
+  get command(): string {
+    return `${ETCDCTL_BIN} --endpoints ${this.endpoints.join(',')}`;
+  }
+
+  run(...args: string[]): Promise<Finished> {
+    return run(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...args], this.env);
+  }
+
+  start(...args: string[]): Running {
+    return start(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...args], this.env);
+  }
+
+  /** A shell script, as a unit file's ExecStart would run it; `$ETCDCTL` is this etcdctl. */
+  sh(script: string): Promise<Finished> {
+    return run('sh', ['-c', script], { ...this.env, ETCDCTL: this.command });
+  }
+}
