@@ -1,0 +1,90 @@
+// The worker's HTTP side: one undici keep-alive Pool per member, and the few etcd v2 key calls
+// the jobs make.
+import { Pool } from 'undici';
+
+export interface V2Response {
+  status: number;
+  body: V2Body;
+  /** X-Raft-Term: the term in which the member answered. */
+  term: number;
+}
+
+export interface V2Node {
+  key: string;
+  value?: string;
+  modifiedIndex: number;
+  nodes?: V2Node[];
+}
+
+export interface V2Body {
+  node?: V2Node;
+  errorCode?: number;
+  index?: number;
+}
+
+/** An operation that did not succeed, named by what went wrong for the error tally. */
+export class OpError extends Error {
+  constructor(readonly kind: string) {
+    super(kind);
+  }
+}
+
+export function errorKind(err: unknown): string {
+  if (err instanceof OpError) return err.kind;
+  const e = err as { code?: string; name?: string };
+  return e.code ?? e.name ?? String(err);
+}
+
+/** Throws unless the response is a 2xx. */
+export function ok(res: V2Response): V2Response {
+  if (res.status >= 300) throw new OpError(`http ${res.status}${res.body.errorCode ? ` code ${res.body.errorCode}` : ''}`);
+  return res;
+}
+
+export interface RequestOptions {
+  /** No timeouts: a watch may wait as long as it takes. */
+  longPoll?: boolean;
+}
+
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export class V2Client {
+  private readonly pools: Pool[];
+
+  constructor(endpoints: string[], connectionsPerEndpoint: number) {
+    this.pools = endpoints.map((url) => new Pool(url, { connections: connectionsPerEndpoint, pipelining: 1 }));
+  }
+
+  get endpointCount(): number {
+    return this.pools.length;
+  }
+
+  put(member: number, key: string, form: Record<string, string>, query: Record<string, string> = {}): Promise<V2Response> {
+    return this.request(member, 'PUT', key, query, new URLSearchParams(form).toString());
+  }
+
+  get(member: number, key: string, query: Record<string, string> = {}, options: RequestOptions = {}): Promise<V2Response> {
+    return this.request(member, 'GET', key, query, undefined, options);
+  }
+
+  private async request(member: number, method: 'GET' | 'PUT', key: string, query: Record<string, string>,
+    form: string | undefined, options: RequestOptions = {}): Promise<V2Response> {
+    const qs = new URLSearchParams(query).toString();
+    const timeout = options.longPoll ? 0 : REQUEST_TIMEOUT_MS;
+    const res = await this.pools[member % this.pools.length]!.request({
+      method,
+      path: `/v2/keys${key}${qs ? `?${qs}` : ''}`,
+      headers: form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+      headersTimeout: timeout,
+      bodyTimeout: timeout,
+    });
+    const body = (await res.body.json()) as V2Body;
+    return { status: res.statusCode, body, term: Number(res.headers['x-raft-term'] ?? 0) };
+  }
+
+  async close(): Promise<void> {
+    // destroy, not close: close would wait for pending long polls to be answered.
+    await Promise.all(this.pools.map((p) => p.destroy()));
+  }
+}

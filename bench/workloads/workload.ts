@@ -1,0 +1,42 @@
+// A workload is what one section of the report measures: it drives a freshly started cluster
+// through one or more cases, each a load job in a worker, and returns one outcome per case.
+import type { ClusterTarget } from '../cluster-target.js';
+import type { JobKind, JobParams } from '../jobs/index.js';
+import type { SendToWorker } from '../load-driver.js';
+import type { LoadResult, Timing } from '../load-protocol.js';
+
+export interface BenchOptions {
+  members: number;
+  seconds: number;
+  warmupSeconds: number;
+  valueSize: number;
+  /** Replaces the concurrency levels of the writes and reads workloads when given. */
+  concurrency: number[] | undefined;
+  big: boolean;
+}
+
+export interface CaseOutcome {
+  case: string;
+  result: LoadResult;
+}
+
+export interface WorkloadContext {
+  cluster: ClusterTarget;
+  options: BenchOptions;
+  /** Warm-up, then `--seconds` measured. */
+  timed: Timing;
+  load<K extends JobKind>(caseName: string, kind: K, params: JobParams<K>, timing: Timing,
+    onMeasuring?: (send: SendToWorker) => Promise<void>): Promise<LoadResult>;
+}
+
+export interface Workload {
+  name: string;
+  run(ctx: WorkloadContext): Promise<CaseOutcome[]>;
+}
+
+/** For jobs that end after a fixed amount of work rather than a fixed time. */
+export const UNTIMED: Timing = { warmupMs: 0 };
+
+export function concurrencyLevels(options: BenchOptions, defaults: number[]): number[] {
+  return options.concurrency ?? defaults;
+}
