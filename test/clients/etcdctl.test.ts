@@ -6,7 +6,7 @@ import { TestCluster, getJSON, waitFor } from '../support/cluster.js';
 import { v2 } from '../support/http.js';
 import { Etcdctl } from './support/etcdctl.js';
 import type { Running } from './support/processes.js';
-import { settledIndex, watcherCount, waitForWatchers } from './support/cluster-state.js';
+import { crashedMemberLogs, settledIndex, watcherCount, waitForWatchers } from './support/cluster-state.js';
 
 describe('etcdctl (v2) against a three-member raftkv cluster', () => {
   let cluster: TestCluster;
@@ -17,7 +17,9 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
     ctl = new Etcdctl(cluster.members.map((m) => m.clientUrl));
   });
   afterAll(async () => {
+    const crashed = cluster ? crashedMemberLogs(cluster) : '';
     await cluster?.stop();
+    expect(crashed, 'no member dies on its own').toBe('');
   });
 
   async function node(key: string): Promise<any> {

@@ -33,3 +33,11 @@ export async function watcherCount(cluster: TestCluster): Promise<number> {
 export async function waitForWatchers(cluster: TestCluster, atLeast: number): Promise<void> {
   await waitFor(async () => (await watcherCount(cluster)) >= atLeast, 10000, `${atLeast} watcher(s) to register`);
 }
+
+/** The output of every member that died without the test killing it, for the failure report. */
+export function crashedMemberLogs(cluster: TestCluster): string {
+  return cluster.members
+    .filter((m) => m.proc && (m.proc.exitCode !== null || m.proc.signalCode !== null))
+    .map((m) => `--- ${m.name} exited (${m.proc!.exitCode ?? m.proc!.signalCode}):\n${m.output.join('')}`)
+    .join('\n');
+}

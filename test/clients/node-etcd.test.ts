@@ -1,0 +1,191 @@
+// The real node-etcd (v7) client against three real raftkv processes: its recursive watcher,
+// its synchronous getSync, TTL and prevExist writes, 401 resync and failover.
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestCluster, waitFor } from '../support/cluster.js';
+import { pool, v2 } from '../support/http.js';
+import { crashedMemberLogs, settledIndex, watcherCount, waitForWatchers } from './support/cluster-state.js';
+
+const Etcd = createRequire(import.meta.url)('node-etcd');
+
+interface Answer {
+  err: any;
+  body: any;
+  headers: Record<string, string>;
+}
+
+/** Calls a callback-style node-etcd method and resolves with what it called back with. */
+function call(client: any, method: string, ...args: unknown[]): Promise<Answer> {
+  return new Promise((resolve) => client[method](...args, (err: any, body: any, headers: any) => resolve({ err, body, headers })));
+}
+
+interface Seen {
+  action: string;
+  key: string;
+  value: string | undefined;
+  prev: string | undefined;
+  modifiedIndex: number;
+}
+
+function seen(event: any): Seen {
+  return { action: event.action, key: event.node.key, value: event.node.value, prev: event.prevNode?.value, modifiedIndex: event.node.modifiedIndex };
+}
+
+describe('node-etcd against a three-member raftkv cluster', () => {
+  let cluster: TestCluster;
+  let etcd: any;
+
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ size: 3 });
+    etcd = new Etcd(cluster.members.map((m) => m.clientUrl));
+  });
+  afterAll(async () => {
+    const crashed = cluster ? crashedMemberLogs(cluster) : '';
+    await cluster?.stop();
+    expect(crashed, 'no member dies on its own').toBe('');
+  });
+
+  /** A watcher that has its first long poll registered on the cluster, and everything it emits. */
+  async function watcher(key: string, index: number | null, options: object) {
+    const before = await watcherCount(cluster);
+    const w = etcd.watcher(key, index, options);
+    const changes: Seen[] = [];
+    const byAction: Seen[] = [];
+    const resyncs: any[] = [];
+    const errors: any[] = [];
+    w.on('change', (e: any) => changes.push(seen(e)));
+    for (const action of ['set', 'update', 'create', 'delete', 'expire', 'compareAndSwap']) w.on(action, (e: any) => byAction.push(seen(e)));
+    w.on('resync', (e: any) => resyncs.push(e));
+    w.on('error', (e: any) => errors.push(e));
+    w.on('reconnect', (e: any) => errors.push(e));
+    if (index === null) await waitForWatchers(cluster, before + 1);
+    return { w, changes, byAction, resyncs, errors };
+  }
+
+  it('a recursive watcher sees set, update, expire and delete below the directory, in order, with their actions', async () => {
+    const { w, changes, byAction, errors } = await watcher('/dir', null, { recursive: true });
+    try {
+      const set = await call(etcd, 'set', '/dir/a', '1');
+      const update = await call(etcd, 'set', '/dir/a', '2', { prevExist: true });
+      const short = await call(etcd, 'set', '/dir/sub/t', 'x', { ttl: 1 });
+      expect([set.err, update.err, short.err]).toEqual([null, null, null]);
+      expect(update.body.action).toBe('update');
+      await waitFor(async () => changes.length >= 4, 5000, 'the expiry event (leader SYNC every 500 ms)');
+      const del = await call(etcd, 'del', '/dir/a');
+      await waitFor(async () => changes.length >= 5, 5000, 'the delete event');
+
+      const expiredAt = changes[3]!.modifiedIndex;
+      const expected: Seen[] = [
+        { action: 'set', key: '/dir/a', value: '1', prev: undefined, modifiedIndex: set.body.node.modifiedIndex },
+        { action: 'update', key: '/dir/a', value: '2', prev: '1', modifiedIndex: update.body.node.modifiedIndex },
+        { action: 'set', key: '/dir/sub/t', value: 'x', prev: undefined, modifiedIndex: short.body.node.modifiedIndex },
+        { action: 'expire', key: '/dir/sub/t', value: undefined, prev: 'x', modifiedIndex: short.body.node.modifiedIndex + 1 },
+        { action: 'delete', key: '/dir/a', value: undefined, prev: '2', modifiedIndex: expiredAt + 1 },
+      ];
+      expect(changes).toEqual(expected);
+      expect(byAction).toEqual(expected);
+      expect(del.body.node.modifiedIndex).toBe(expiredAt + 1);
+      expect(errors).toEqual([]);
+    } finally {
+      w.stop();
+    }
+  });
+
+  it('getSync with recursive returns the whole tree', async () => {
+    await call(etcd, 'set', '/tree/x', 'X');
+    await call(etcd, 'set', '/tree/sub/y', 'Y');
+    await call(etcd, 'mkdir', '/tree/empty');
+    await settledIndex(cluster);
+    const index = (await v2(cluster.url(0), 'GET', '/tree', { quorum: true })).headers.get('x-etcd-index');
+
+    const { err, body, headers } = etcd.getSync('/tree', { recursive: true });
+    expect(err).toBeNull();
+    expect(headers['x-etcd-index']).toBe(index);
+    const byKey = (a: any, b: any): number => (a.key < b.key ? -1 : 1);
+    const sort = (n: any): any => (n.nodes ? { ...n, nodes: n.nodes.map(sort).sort(byKey) } : n);
+    const tree = sort(body.node);
+    expect(body.action).toBe('get');
+    expect(tree).toMatchObject({
+      key: '/tree',
+      dir: true,
+      nodes: [
+        { key: '/tree/empty', dir: true },
+        { key: '/tree/sub', dir: true, nodes: [{ key: '/tree/sub/y', value: 'Y' }] },
+        { key: '/tree/x', value: 'X' },
+      ],
+    });
+    expect(tree.nodes[0].nodes).toBeUndefined();
+  });
+
+  it('getSync of a missing key returns the 100 error with its body', () => {
+    const { err, body } = etcd.getSync('/tree/missing');
+    expect(body).toBe('');
+    expect(err.errorCode).toBe(100);
+    expect(err.message).toBe('Key not found');
+    expect(err.error).toMatchObject({ errorCode: 100, message: 'Key not found', cause: '/tree/missing' });
+  });
+
+  it('set with ttl makes a key that reports its ttl and expiration', async () => {
+    const before = Date.now();
+    const { err, body } = await call(etcd, 'set', '/ttl/k', 'v', { ttl: 60 });
+    expect(err).toBeNull();
+    expect(body.action).toBe('set');
+    expect(body.node).toMatchObject({ key: '/ttl/k', value: 'v', ttl: 60 });
+    const expires = Date.parse(body.node.expiration);
+    expect(expires).toBeGreaterThanOrEqual(before + 59_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 61_000);
+  });
+
+  it('set with prevExist=false creates once and then fails with 105; prevExist=true fails with 100 on a missing key', async () => {
+    const created = await call(etcd, 'set', '/pe/k', 'one', { prevExist: false });
+    expect(created.err).toBeNull();
+    expect(created.body.action).toBe('create');
+
+    const again = await call(etcd, 'set', '/pe/k', 'two', { prevExist: false });
+    expect(again.err.errorCode).toBe(105);
+    expect(again.err.error).toEqual({ errorCode: 105, message: 'Key already exists', cause: '/pe/k', index: created.body.node.modifiedIndex });
+
+    const missing = await call(etcd, 'set', '/pe/none', 'x', { prevExist: true });
+    expect(missing.err.errorCode).toBe(100);
+    expect(missing.err.error).toMatchObject({ errorCode: 100, message: 'Key not found', cause: '/pe/none' });
+    expect((await v2(cluster.url(0), 'GET', '/pe/k', { quorum: true })).body.node.value).toBe('one');
+  });
+
+  it('a watcher whose index has left the 1000-event history emits resync and carries on from the current index', async () => {
+    await pool(1010, 16, async (i) => {
+      const res = await v2(cluster.url(i % 3), 'PUT', `/flood/k${i % 7}`, { value: String(i) });
+      expect(res.status).toBeLessThan(300);
+    });
+    const last = (await v2(cluster.url(0), 'PUT', '/flood/last', { value: 'L' })).body.node.modifiedIndex;
+    await settledIndex(cluster);
+
+    const { w, changes, resyncs } = await watcher('/flood', 1, { recursive: true });
+    try {
+      await waitFor(async () => changes.length >= 1, 5000, 'the event at the resync index');
+      expect(resyncs).toHaveLength(1);
+      expect(resyncs[0].errorCode).toBe(401);
+      expect(resyncs[0].error).toEqual({ errorCode: 401, message: 'The event in requested index is outdated and cleared', cause: `the requested history has been cleared [${last - 999}/1]`, index: last });
+      expect(changes[0]).toEqual({ action: 'set', key: '/flood/last', value: 'L', prev: undefined, modifiedIndex: last });
+
+      const next = (await v2(cluster.url(1), 'PUT', '/flood/next', { value: 'N' })).body.node.modifiedIndex;
+      await waitFor(async () => changes.length >= 2, 5000, 'the next change');
+      expect(changes[1]).toEqual({ action: 'set', key: '/flood/next', value: 'N', prev: undefined, modifiedIndex: next });
+    } finally {
+      w.stop();
+    }
+  });
+
+  it('fails over to another member when one refuses connections', async () => {
+    await cluster.kill(0);
+    try {
+      for (let i = 0; i < 10; i++) {
+        const { err, body } = await call(etcd, 'set', '/failover/k', String(i));
+        expect(err).toBeNull();
+        expect(body.node.value).toBe(String(i));
+        expect(etcd.getSync('/failover/k', { quorum: true }).body.node.value).toBe(String(i));
+      }
+    } finally {
+      await cluster.restart(0);
+    }
+  });
+});
