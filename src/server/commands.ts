@@ -1,5 +1,6 @@
 // What goes into a Normal Raft entry: a v2 request from some member, a SYNC carrying the
-// leader's clock, or a member publishing its name and client URLs (as etcd publishes attributes).
+// leader's clock, a member publishing its name and client URLs (as etcd publishes attributes),
+// or new peer URLs for a member (PUT /v2/members/<id>; raft's configuration is ids only).
 import { Packr } from 'msgpackr';
 import type { V2Request } from '../store/types.js';
 
@@ -25,7 +26,15 @@ export interface AttributesCommand {
   clientURLs: string[];
 }
 
-export type Command = RequestCommand | SyncCommand | AttributesCommand;
+export interface PeerURLsCommand {
+  kind: 'peer-urls';
+  from: string;
+  seq: number;
+  memberId: string;
+  peerURLs: string[];
+}
+
+export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand;
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 

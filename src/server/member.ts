@@ -1,23 +1,28 @@
 // One raftkv member: the raft driver, durable log, peer transport and replicated state wired
 // together behind the MemberService interface that api/ speaks to.
 import { ProposalDroppedError, StateType, MessageType } from '../../raft/types.js';
-import type { ConfChange, ConfState, Message, ReadState, SoftState } from '../../raft/types.js';
+import { ProgressState } from '../../raft/progress.js';
+import type { RawNode } from '../../raft/raw-node.js';
+import type { ConfChange, Message, ReadState, SoftState } from '../../raft/types.js';
 import { ConfChangeType } from '../../raft/types.js';
 import { Store } from '../store/store.js';
 import { EtcdError, ErrorCode } from '../store/types.js';
 import type { StoreEvent, V2Request } from '../store/types.js';
 import { DurableLog } from '../storage/durable-log.js';
 import type { LoadedState } from '../storage/durable-log.js';
-import { PeerTransport } from '../transport/peer-transport.js';
+import { PeerTransport, REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import { encodeCommand } from './commands.js';
 import type { Command } from './commands.js';
 import type { MemberConfig } from './config.js';
-import { clusterIdFor, memberIdFor } from './ids.js';
+import { memberIdFor } from './ids.js';
 import { LeaderStats } from './leader-stats.js';
 import type { Logger } from './logger.js';
+import { MembershipError } from './member-service.js';
 import type { MemberInfo, MemberService, RaftIndexes, WatchHandle } from './member-service.js';
-import { Membership } from './membership.js';
-import type { MembershipData } from './membership.js';
+import { Membership, encodeMemberContext } from './membership.js';
+import type { MemberContext } from './membership.js';
+import { bootstrapIdentity, joinIdentity, JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
+import type { IdentityMeta } from './identity.js';
 import { MemberMetrics } from './metrics.js';
 import { RaftDriver } from './raft-driver.js';
 import { ReadBatcher } from './read-batcher.js';
@@ -25,16 +30,9 @@ import { StateMachine } from './state-machine.js';
 import type { ApplyOutcome } from './state-machine.js';
 import { Waiters } from './waiters.js';
 
-/** What a member remembers about itself across restarts, beside the log. */
-interface IdentityMeta {
-  memberId: string;
-  clusterId: string;
-  /** The configuration the cluster started with, for a log that has no snapshot yet. */
-  bootstrap: ConfState;
-  initialMembers: MembershipData;
-}
-
 const SYNC_INTERVAL_MS = 500;
+/** A learner whose log is this close to the commit index is promoted to voter. */
+const LEARNER_PROMOTION_LAG = 1000;
 /** Entries kept behind a snapshot (etcd keeps 5000) so a briefly slow follower needs no snapshot. */
 const CATCH_UP_ENTRIES = 5000;
 
@@ -54,7 +52,9 @@ export class Member implements MemberService {
   private softState: SoftState = { lead: '', state: StateType.Follower };
   private leaderSince: Date | undefined;
   private leaderWaiters: (() => void)[] = [];
-  private syncTimer: NodeJS.Timeout | undefined;
+  private housekeepingTimer: NodeJS.Timeout | undefined;
+  private removalReported = false;
+  private promotionInFlight = false;
   private syncInFlight = false;
   private recvAppendCnt = 0;
   private sendAppendCnt = 0;
@@ -66,7 +66,7 @@ export class Member implements MemberService {
     private readonly config: MemberConfig,
     private readonly log: DurableLog,
     loaded: LoadedState,
-    identity: IdentityMeta,
+    private readonly identity: IdentityMeta,
     private readonly logger: Logger,
   ) {
     this.memberId = identity.memberId;
@@ -89,6 +89,14 @@ export class Member implements MemberService {
       listenUrls: config.listenPeerUrls,
       logger: logger,
       onMessages: (msgs) => this.onPeerMessages(msgs),
+      onRequest: async (kind, body) => {
+        if (kind !== JOIN_INFO_REQUEST) throw new Error(`unknown peer request ${kind}`);
+        return joinInfoFor(body, this.identity, this.sm.membership);
+      },
+      isRemoved: (id) => this.sm.membership.isRemoved(id),
+      onRefused: (_peer, reason) => {
+        if (reason === REMOVED_MEMBER_REFUSAL) this.reportRemoved();
+      },
       onSnapshotStatus: (to, ok) => this.driver.withNode((n) => n.reportSnapshot(to, ok)),
       onUnreachable: (id) => {
         this.followerStats.failed(id);
@@ -106,7 +114,10 @@ export class Member implements MemberService {
       applier: {
         applyEntry: (e) => this.sm.applyEntry(e),
         applyConfChange: (cc) => this.sm.applyConfChange(cc),
-        restoreSnapshot: (snap) => this.sm.restoreSnapshot(snap),
+        restoreSnapshot: (snap) => {
+          this.sm.restoreSnapshot(snap);
+          this.onMembershipChanged();
+        },
         snapshotData: () => this.sm.snapshotData(),
       },
       send: (msgs) => this.sendToPeers(msgs),
@@ -140,18 +151,30 @@ export class Member implements MemberService {
     const log = await DurableLog.open(config.dataDir, { logger });
     const loaded = await log.load();
     let identity = loaded.meta.identity as IdentityMeta | undefined;
+    /** Who the cluster has now, for a joining member whose replicated list starts at the founders. */
+    let currentMembers: MemberInfo[] = [];
     if (!identity) {
-      identity = bootstrapIdentity(config);
+      const joining = config.initialClusterState === 'existing';
+      try {
+        if (joining) ({ identity, currentMembers } = await joinIdentity(config));
+        else identity = bootstrapIdentity(config);
+      } catch (err) {
+        await log.close();
+        throw err;
+      }
       await log.setMeta('identity', identity);
-      logger.info({ memberId: identity.memberId, clusterId: identity.clusterId }, 'starting a new member of a new cluster');
+      logger.info({ memberId: identity.memberId, clusterId: identity.clusterId }, joining ? 'joining a running cluster' : 'starting a new member of a new cluster');
     } else {
       logger.info({ memberId: identity.memberId, clusterId: identity.clusterId, entries: loaded.entries.length }, 'restarting member from its data');
     }
     const member = new Member(config, log, loaded, identity, logger);
     await member.transport.start();
-    for (const m of member.sm.membership.list()) if (m.id !== member.memberId) member.transport.addPeer(m.id, m.peerURLs);
+    member.syncPeers(currentMembers);
     member.driver.start();
-    member.syncTimer = setInterval(() => member.maybeSync(), SYNC_INTERVAL_MS);
+    member.housekeepingTimer = setInterval(() => {
+      member.maybeSync();
+      member.maybePromoteLearner();
+    }, SYNC_INTERVAL_MS);
     void member.publishAttributes();
     return member;
   }
@@ -223,13 +246,35 @@ export class Member implements MemberService {
     return this.metrics.render();
   }
 
+  /** Adds a learner; the leader promotes it to voter once it has caught up (maybePromoteLearner). */
+  async addMember(peerURLs: string[]): Promise<MemberInfo> {
+    if (this.sm.membership.usingPeerURL(peerURLs)) throw new MembershipError('peer-url-exists');
+    const id = memberIdFor(peerURLs, '', Math.floor(Date.now() / 1000));
+    if (this.sm.membership.has(id) || this.sm.membership.isRemoved(id)) throw new MembershipError('id-exists');
+    await this.proposeConfChange(ConfChangeType.AddLearnerNode, id, { name: '', peerURLs });
+    const added = this.sm.membership.get(id);
+    if (!added) throw new MembershipError('id-exists');
+    return added;
+  }
+
+  async updateMember(id: string, peerURLs: string[]): Promise<void> {
+    this.requireMember(id);
+    if (this.sm.membership.usingPeerURL(peerURLs, id)) throw new MembershipError('peer-url-exists');
+    await this.propose((seq) => ({ kind: 'peer-urls', from: this.memberId, seq, memberId: id, peerURLs }));
+  }
+
+  async removeMember(id: string): Promise<void> {
+    this.requireMember(id);
+    await this.proposeConfChange(ConfChangeType.RemoveNode, id, { name: '', peerURLs: [] });
+  }
+
   // ---- lifecycle ----
 
   /** SIGTERM: hand leadership to a caught-up peer if leader, flush what is in flight, close. */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    clearInterval(this.syncTimer);
+    clearInterval(this.housekeepingTimer);
     if (this.isLeader()) await this.transferLeadership();
     await this.driver.stop();
     await this.transport.stop();
@@ -245,18 +290,33 @@ export class Member implements MemberService {
 
   // ---- internals ----
 
-  private async propose(build: (seq: number) => Command): Promise<ApplyOutcome | undefined> {
+  private propose(build: (seq: number) => Command): Promise<ApplyOutcome | undefined> {
+    return this.submit((seq) => {
+      const data = encodeCommand(build(seq));
+      return (n) => n.propose(data);
+    });
+  }
+
+  private async proposeConfChange(type: ConfChangeType, nodeId: string, ctx: MemberContext): Promise<void> {
+    await this.submit((seq) => {
+      const cc = { type, nodeId, context: encodeMemberContext({ ...ctx, proposer: { from: this.memberId, seq } }) };
+      return (n) => n.proposeConfChange(cc);
+    });
+  }
+
+  /** Proposes what `build` makes for a waiter's seq, and resolves when this member has applied it. */
+  private async submit(build: (seq: number) => (node: RawNode) => void): Promise<ApplyOutcome | undefined> {
     const { seq, done } = this.waiters.register(this.requestTimeoutMs, () => {
       this.metrics.proposalsFailed.inc();
       return timeoutError();
     });
-    const data = encodeCommand(build(seq));
+    const proposeTo = build(seq);
     const deadline = Date.now() + this.requestTimeoutMs;
     // Without a leader raft refuses at once; wait for one (an election takes about one
     // election timeout) rather than failing a write that could succeed moments later.
     while (!this.stopping) {
       try {
-        this.driver.withNode((n) => n.propose(data));
+        this.driver.withNode(proposeTo);
         break;
       } catch (err) {
         if (!(err instanceof ProposalDroppedError)) throw err;
@@ -314,19 +374,45 @@ export class Member implements MemberService {
     this.transport.send(msgs);
   }
 
-  private onMembershipChanged(cc: ConfChange): void {
-    if (cc.type === ConfChangeType.RemoveNode) {
-      this.followerStats.forget(cc.nodeId);
-      if (cc.nodeId === this.memberId) {
-        this.logger.warn({}, 'this member was removed from the cluster');
-        this.onRemoved();
-        return;
-      }
-      this.transport.removePeer(cc.nodeId);
+  private requireMember(id: string): void {
+    if (this.sm.membership.isRemoved(id)) throw new MembershipError('removed');
+    if (!this.sm.membership.has(id)) throw new MembershipError('not-found');
+  }
+
+  private onMembershipChanged(cc?: ConfChange): void {
+    if (cc?.type === ConfChangeType.RemoveNode) this.followerStats.forget(cc.nodeId);
+    if (this.sm.membership.isRemoved(this.memberId)) return this.reportRemoved();
+    this.syncPeers();
+  }
+
+  /** Links to every member the replicated list (plus `extra`) names; none to removed ones. */
+  private syncPeers(extra: readonly MemberInfo[] = []): void {
+    for (const m of [...extra, ...this.sm.membership.list()]) if (m.id !== this.memberId) this.transport.addPeer(m.id, m.peerURLs);
+    for (const id of this.sm.membership.removedIds()) this.transport.removePeer(id);
+  }
+
+  private reportRemoved(): void {
+    if (this.removalReported) return;
+    this.removalReported = true;
+    this.logger.error({}, REMOVED_MEMBER_REFUSAL);
+    this.onRemoved();
+  }
+
+  /** Leader only: promotes one caught-up learner at a time (raft allows one pending change). */
+  private maybePromoteLearner(): void {
+    if (!this.isLeader() || this.promotionInFlight) return;
+    const st = this.driver.node.status();
+    for (const id of st.confState.learners) {
+      const pr = st.progress?.[id];
+      // Replicating (not probing or awaiting a snapshot) and close behind: it can vote usefully.
+      if (!pr || pr.state !== ProgressState.Replicate || pr.match + LEARNER_PROMOTION_LAG < st.commit) continue;
+      this.logger.info({ learner: id, match: pr.match, commit: st.commit }, 'promoting a caught-up learner to voter');
+      this.promotionInFlight = true;
+      this.proposeConfChange(ConfChangeType.AddNode, id, { name: '', peerURLs: this.sm.membership.get(id)?.peerURLs ?? [] })
+        .catch((err) => this.logger.warn({ learner: id, err: String(err) }, 'learner promotion did not commit; will retry'))
+        .finally(() => (this.promotionInFlight = false));
       return;
     }
-    const info = this.sm.membership.get(cc.nodeId);
-    if (info && cc.nodeId !== this.memberId) this.transport.addPeer(cc.nodeId, info.peerURLs);
   }
 
   /** The leader's clock reaches followers only through SYNC entries: that is when keys expire. */
@@ -386,25 +472,6 @@ export class Member implements MemberService {
     const deadline = Date.now() + this.config.electionTimeoutMs;
     while (this.isLeader() && Date.now() < deadline) await this.leaderChangeOrDelay(deadline - Date.now());
   }
-}
-
-function bootstrapIdentity(config: MemberConfig): IdentityMeta {
-  if (config.initialClusterState !== 'new') {
-    throw new Error(
-      `member ${config.name} has no data in ${config.dataDir} and --initial-cluster-state is "existing": joining a running cluster is not supported yet`,
-    );
-  }
-  const members = config.initialCluster.map((m) => ({ id: memberIdFor(m.peerUrls, config.initialClusterToken), name: m.name, peerURLs: m.peerUrls }));
-  const self = members.find((m) => m.name === config.name);
-  if (!self) throw new Error(`--initial-cluster has no member named ${config.name}`);
-  const membership = new Membership();
-  for (const m of members) membership.add(m.id, { name: m.name, peerURLs: m.peerURLs }, false);
-  return {
-    memberId: self.id,
-    clusterId: clusterIdFor(members.map((m) => m.id)),
-    bootstrap: { voters: members.map((m) => m.id).sort(), learners: [] },
-    initialMembers: membership.toData(),
-  };
 }
 
 /** Go's time.Duration String() for positive durations, e.g. "1m2.5s", "350ms". */

@@ -3,10 +3,17 @@
 import { Packr } from 'msgpackr';
 import type { MemberInfo } from './member-service.js';
 
-/** What a ConfChange's context carries about the member it adds. */
+/** Who proposed a change and the waiter to wake when it is applied (as in a Command). */
+export interface Proposer {
+  from: string;
+  seq: number;
+}
+
+/** What a ConfChange's context carries: the member it adds (empty for a removal) and its proposer. */
 export interface MemberContext {
   name: string;
   peerURLs: string[];
+  proposer?: Proposer;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -16,7 +23,7 @@ export function encodeMemberContext(ctx: MemberContext): Uint8Array {
 }
 
 export function decodeMemberContext(data: Uint8Array): MemberContext {
-  return packr.unpack(data) as MemberContext;
+  return data.length === 0 ? { name: '', peerURLs: [] } : (packr.unpack(data) as MemberContext);
 }
 
 export interface MembershipData {
@@ -57,6 +64,11 @@ export class Membership {
     m.clientURLs = [...clientURLs];
   }
 
+  /** The member other than `except` that already uses one of these peer URLs, if any. */
+  usingPeerURL(peerURLs: readonly string[], except?: string): MemberInfo | undefined {
+    return this.list().find((m) => m.id !== except && m.peerURLs.some((u) => peerURLs.includes(u)));
+  }
+
   updatePeerURLs(id: string, peerURLs: string[]): void {
     const m = this.members.get(id);
     if (m) m.peerURLs = [...peerURLs];
@@ -72,6 +84,10 @@ export class Membership {
 
   isRemoved(id: string): boolean {
     return this.removed.has(id);
+  }
+
+  removedIds(): Iterable<string> {
+    return this.removed;
   }
 
   /** Sorted by id, as /v2/members lists them. */

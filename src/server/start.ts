@@ -9,11 +9,6 @@ export async function startMember(config: MemberConfig): Promise<void> {
   const logger = createLogger(config.name, config.logLevel);
   const member = await Member.start(config, logger);
   const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: RAFTKV_VERSION });
-  for (const url of config.listenClientUrls) {
-    const { hostname, port } = new URL(url);
-    await app.listen({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
-  }
-  logger.info({ clientURLs: config.listenClientUrls, peerURLs: config.listenPeerUrls }, 'serving client requests');
 
   let stopping = false;
   const stop = async (reason: string, code: number): Promise<void> => {
@@ -25,10 +20,14 @@ export async function startMember(config: MemberConfig): Promise<void> {
     logger.info({}, 'stopped');
     process.exit(code);
   };
-  member.onRemoved = () => {
-    logger.error({}, 'the member has been permanently removed from the cluster; exiting');
-    void stop('removed from cluster', 1);
-  };
+  // Set before anything else can fail: a removed member learns it from its first peer refusal.
+  member.onRemoved = () => void stop('removed from the cluster', 1);
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
   process.on('SIGINT', () => void stop('SIGINT', 0));
+
+  for (const url of config.listenClientUrls) {
+    const { hostname, port } = new URL(url);
+    await app.listen({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+  }
+  logger.info({ clientURLs: config.listenClientUrls, peerURLs: config.listenPeerUrls }, 'serving client requests');
 }

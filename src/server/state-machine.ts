@@ -15,7 +15,8 @@ export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError };
 export interface ApplyListener {
   /** A command this member proposed has been applied; `seq` is its waiter. */
   onOwnApplied(seq: number, outcome: ApplyOutcome | undefined): void;
-  onMembershipChanged(cc: ConfChange): void;
+  /** The member list changed: a configuration change (`cc`), or a member's peer URLs. */
+  onMembershipChanged(cc?: ConfChange): void;
 }
 
 interface SnapshotData {
@@ -49,23 +50,30 @@ export class StateMachine {
         this.membership.setAttributes(cmd.memberId, cmd.name, cmd.clientURLs);
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
         return;
+      case 'peer-urls':
+        this.membership.updatePeerURLs(cmd.memberId, cmd.peerURLs);
+        this.listener.onMembershipChanged();
+        if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
+        return;
     }
   }
 
   applyConfChange(cc: ConfChange): void {
+    const ctx = decodeMemberContext(cc.context);
     switch (cc.type) {
       case ConfChangeType.AddNode:
         if (this.membership.get(cc.nodeId)?.isLearner) this.membership.promote(cc.nodeId);
-        else this.membership.add(cc.nodeId, decodeMemberContext(cc.context), false);
+        else this.membership.add(cc.nodeId, ctx, false);
         break;
       case ConfChangeType.AddLearnerNode:
-        this.membership.add(cc.nodeId, decodeMemberContext(cc.context), true);
+        this.membership.add(cc.nodeId, ctx, true);
         break;
       case ConfChangeType.RemoveNode:
         this.membership.remove(cc.nodeId);
         break;
     }
     this.listener.onMembershipChanged(cc);
+    if (ctx.proposer?.from === this.selfId) this.listener.onOwnApplied(ctx.proposer.seq, undefined);
   }
 
   snapshotData(): Uint8Array {

@@ -6,11 +6,13 @@ import type { Message } from '../../raft/types.js';
 import { encodeFrame, FrameDecoder, FrameError } from './frame-codec.js';
 import type { PinoLikeLogger } from './logger.js';
 import { SnapshotAssembler } from './snapshot-assembler.js';
-import { parseFrame, PROTOCOL_VERSION } from './wire.js';
+import { parseFrame, PROTOCOL_VERSION, REMOVED_MEMBER_REFUSAL } from './wire.js';
 import type { Frame, Hello, Req, Resp } from './wire.js';
 
 export interface InboundHost {
   identity(): { memberId: string; clusterId: string };
+  /** Whether a member id was removed from the cluster: it is refused, whatever it says. */
+  isRemoved(memberId: string): boolean;
   logger: PinoLikeLogger;
   handshakeTimeoutMs: number;
   maxSnapshotBytes: number;
@@ -90,7 +92,7 @@ export class InboundConnection {
   }
 
   private onHello(hello: Hello): void {
-    const reason = refusalReason(hello, this.host.identity());
+    const reason = this.host.isRemoved(hello.from) ? REMOVED_MEMBER_REFUSAL : refusalReason(hello, this.host.identity());
     if (reason) {
       if (this.host.firstRefusal(`${hello.from}|${reason}`)) {
         this.host.logger.warn({ from: hello.from, remote: this.socket.remoteAddress, reason }, 'refused peer connection');

@@ -21,6 +21,8 @@ export interface LinkEvents {
   onUnreachable(peerId: string): void;
   onSnapshotStatus(peerId: string, ok: boolean): void;
   onActive(peerId: string, active: boolean): void;
+  /** The peer refused the handshake, saying why. */
+  onRefused(peerId: string, reason: string): void;
 }
 
 export interface PeerLinkOptions {
@@ -200,6 +202,7 @@ export class PeerLink {
       this.log.warn({ peer: this.peerId, reason }, 'peer refused the connection');
       this.lastRefusal = reason;
     }
+    this.opts.events.onRefused(this.peerId, reason);
     this.socket!.destroy(new Error(`refused: ${reason}`));
   }
 

@@ -16,7 +16,8 @@ import { parsePeerUrl } from './peer-url.js';
 export type { PinoLikeLogger } from './logger.js';
 export type { PeerStats } from './peer-stats.js';
 export type { TransportLimits } from './limits.js';
-export { RemoteRequestError, RequestTimeoutError } from './peer-request.js';
+export { RemoteRequestError, RequestTimeoutError, sendPeerRequest } from './peer-request.js';
+export { REMOVED_MEMBER_REFUSAL } from './wire.js';
 
 export interface PeerTransportOptions {
   memberId: string;
@@ -33,6 +34,10 @@ export interface PeerTransportOptions {
   onPeerActive?(id: string, active: boolean): void;
   /** Messages to the peer were lost: it could not be dialed, or its connection broke. */
   onUnreachable?(id: string): void;
+  /** A peer refused this member's connection (REMOVED_MEMBER_REFUSAL: this member was removed). */
+  onRefused?(id: string, reason: string): void;
+  /** Members removed from the cluster, whose connections are refused. */
+  isRemoved?(id: string): boolean;
   limits?: Partial<TransportLimits>;
 }
 
@@ -113,6 +118,7 @@ export class PeerTransport {
           onUnreachable: (peer) => this.opts.onUnreachable?.(peer),
           onSnapshotStatus: (peer, ok) => this.opts.onSnapshotStatus?.(peer, ok),
           onActive: (peer, active) => this.opts.onPeerActive?.(peer, active),
+          onRefused: (peer, reason) => this.opts.onRefused?.(peer, reason),
         },
       }),
     );
@@ -167,6 +173,7 @@ export class PeerTransport {
     });
     new InboundConnection(socket, {
       identity: () => this.identity(),
+      isRemoved: (id) => this.opts.isRemoved?.(id) ?? false,
       logger: this.log,
       handshakeTimeoutMs: this.limits.handshakeTimeoutMs,
       maxSnapshotBytes: this.limits.maxSnapshotBytes,

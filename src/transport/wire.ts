@@ -7,6 +7,9 @@ import { FrameError } from './frame-codec.js';
 
 export const PROTOCOL_VERSION = 1;
 
+/** The refusal a member removed from the cluster gets when it dials a member that applied its removal. */
+export const REMOVED_MEMBER_REFUSAL = 'the member has been permanently removed from the cluster';
+
 export type Purpose = 'stream' | 'request';
 
 export interface Hello {
