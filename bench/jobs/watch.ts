@@ -70,13 +70,19 @@ export const watchJob: Job<WatchParams> = async (p, { recorder }) => {
   const watching = Array.from({ length: p.watchers }, (_, w) => watch(w));
 
   recorder.start();
+  let notified = 0;
+  let beforeAck = 0;
   for (let n = 1; recorder.running; n++) {
     const index = ok(await writer.put(0, key, { value: String(n) })).body.node!.modifiedIndex;
     const ackedAt = performance.now();
     const round = roundOf(index);
     await round.complete();
-    // A watcher on the leader may be answered before the writer reads its acknowledgement.
+    // A watcher may be answered before the writer reads its acknowledgement: that counts as 0.
     for (const at of round.receipts) recorder.record(Math.max(0, at - ackedAt));
+    if (recorder.measuring) {
+      notified += round.receipts.length;
+      beforeAck += round.receipts.filter((at) => at < ackedAt).length;
+    }
     for (let i = round.receipts.length; i < p.watchers; i++) recorder.failure('watcher missed the write');
     rounds.delete(index);
     settledBelow = index + 1;
@@ -84,5 +90,5 @@ export const watchJob: Job<WatchParams> = async (p, { recorder }) => {
   stopping = true;
   await Promise.all([watchClient.close(), writer.close()]);
   await Promise.allSettled(watching);
-  return recorder.result({ watchers: p.watchers });
+  return recorder.result({ watchers: p.watchers, 'notified before ack %': Math.round((100 * beforeAck) / Math.max(1, notified)) });
 };
