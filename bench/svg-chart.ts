@@ -23,7 +23,7 @@ const WIDTH = 720;
 const PAD = { left: 60, right: 20, top: 30, bottom: 40 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const fmt = (v: number): string => (v === 0 || v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const text = (x: number, y: number, s: string, attrs = ''): string =>
   `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attrs}>${esc(s)}</text>`;
 
@@ -80,7 +80,7 @@ export function barChart(title: string, bars: { label: string; value: number }[]
     `<line x1="${sx(reference)}" x2="${sx(reference)}" y1="${PAD.top - 4}" y2="${bottom}" stroke="#333" stroke-dasharray="4 3"/>`,
     text(sx(reference), bottom + 16, String(reference), 'text-anchor="middle"'),
     text(labelWidth, bottom + 16, '0', 'text-anchor="middle"'),
-    text(sx(max), bottom + 16, fmt(max), 'text-anchor="middle"'),
+    ...(max > reference ? [text(sx(max), bottom + 16, fmt(max), 'text-anchor="middle"')] : []),
   ];
   return { width: WIDTH, height, body: parts.join('\n') };
 }
