@@ -25,12 +25,12 @@ interface Member {
   proc: ChildProcess | undefined;
 }
 
-export interface StatsSelf {
+interface StatsSelf {
   state?: string;
   leaderInfo?: { leader?: string };
 }
 
-export async function getJson<T>(url: string, timeoutMs = 2000): Promise<T | undefined> {
+async function getJson<T>(url: string, timeoutMs = 2000): Promise<T | undefined> {
   try {
     const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
     return res.ok ? ((await res.json()) as T) : undefined;

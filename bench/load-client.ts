@@ -55,10 +55,6 @@ export class V2Client {
     this.pools = endpoints.map((url) => new Pool(url, { connections: connectionsPerEndpoint, pipelining: 1 }));
   }
 
-  get endpointCount(): number {
-    return this.pools.length;
-  }
-
   put(member: number, key: string, form: Record<string, string>, query: Record<string, string> = {}): Promise<V2Response> {
     return this.request(member, 'PUT', key, query, new URLSearchParams(form).toString());
   }

@@ -17,6 +17,8 @@ export const failover: Workload = {
       await ctx.cluster.kill(leader);
       send({ type: 'killed', member: leader, at });
     });
+    const lost = result.notes['acknowledged writes lost'];
+    if (lost !== 0) process.stderr.write(`\n${ctx.cluster.kind} FAILOVER LOST ${lost} ACKNOWLEDGED WRITES\n`);
     return [{ case: name, result }];
   },
 };
