@@ -89,6 +89,7 @@ describe('node-etcd against a three-member raftkv cluster', () => {
     } finally {
       w.stop();
     }
+    await waitFor(async () => (await watcherCount(cluster)) === 0, 5000, 'the stopped watcher to be gone from the members');
   });
 
   it('getSync with recursive returns the whole tree', async () => {
@@ -152,7 +153,7 @@ describe('node-etcd against a three-member raftkv cluster', () => {
   });
 
   it('a watcher whose index has left the 1000-event history emits resync and carries on from the current index', async () => {
-    await pool(1010, 16, async (i) => {
+    await pool(1010, 32, async (i) => {
       const res = await v2(cluster.url(i % 3), 'PUT', `/flood/k${i % 7}`, { value: String(i) });
       expect(res.status).toBeLessThan(300);
     });
