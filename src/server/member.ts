@@ -113,7 +113,7 @@ export class Member implements MemberService {
       electionTick: Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs)),
       applier: {
         applyEntry: (e) => this.sm.applyEntry(e),
-        applyConfChange: (cc) => this.sm.applyConfChange(cc),
+        applyConfChange: (cc, applyToRaft) => this.sm.applyConfChange(cc, applyToRaft),
         restoreSnapshot: (snap) => {
           this.sm.restoreSnapshot(snap);
           this.onMembershipChanged();
@@ -297,36 +297,65 @@ export class Member implements MemberService {
     });
   }
 
+  /**
+   * A leader silently drops a peer's configuration change while another is pending (a new
+   * leader counts its whole unapplied tail as pending), so a change not applied within an
+   * election timeout is proposed again; the state machine ignores a change that commits twice.
+   */
   private async proposeConfChange(type: ConfChangeType, nodeId: string, ctx: MemberContext): Promise<void> {
-    await this.submit((seq) => {
+    const build = (seq: number): ((node: RawNode) => void) => {
       const cc = { type, nodeId, context: encodeMemberContext({ ...ctx, proposer: { from: this.memberId, seq } }) };
       return (n) => n.proposeConfChange(cc);
-    });
+    };
+    const outcome = await this.submit(build, this.config.electionTimeoutMs);
+    if (outcome && 'error' in outcome) throw outcome.error;
   }
 
-  /** Proposes what `build` makes for a waiter's seq, and resolves when this member has applied it. */
-  private async submit(build: (seq: number) => (node: RawNode) => void): Promise<ApplyOutcome | undefined> {
+  /**
+   * Proposes what `build` makes for a waiter's seq, and resolves when this member has applied it.
+   * With `reproposeEveryMs`, proposes again at that interval until applied (idempotent changes only).
+   */
+  private async submit(build: (seq: number) => (node: RawNode) => void, reproposeEveryMs?: number): Promise<ApplyOutcome | undefined> {
     const { seq, done } = this.waiters.register(this.requestTimeoutMs, () => {
       this.metrics.proposalsFailed.inc();
       return timeoutError();
     });
     const proposeTo = build(seq);
     const deadline = Date.now() + this.requestTimeoutMs;
-    // Without a leader raft refuses at once; wait for one (an election takes about one
-    // election timeout) rather than failing a write that could succeed moments later.
-    while (!this.stopping) {
-      try {
-        this.driver.withNode(proposeTo);
-        break;
-      } catch (err) {
-        if (!(err instanceof ProposalDroppedError)) throw err;
-        if (Date.now() >= deadline) break;
-        await this.leaderChangeOrDelay(Math.min(100, deadline - Date.now()));
-      }
+    await this.offer(proposeTo, deadline);
+    if (reproposeEveryMs !== undefined) {
+      this.reproposeUntilSettled(done, proposeTo, deadline, reproposeEveryMs).catch((err) => this.logger.warn({ err: String(err) }, 'proposing again failed'));
     }
     const outcome = await done;
     this.metrics.proposalsCommitted.inc();
     return outcome;
+  }
+
+  /**
+   * Hands a proposal to raft. Without a leader raft refuses at once; wait for one (an election
+   * takes about one election timeout) rather than failing a write that could succeed moments later.
+   */
+  private async offer(proposeTo: (node: RawNode) => void, deadline: number): Promise<void> {
+    while (!this.stopping) {
+      try {
+        this.driver.withNode(proposeTo);
+        return;
+      } catch (err) {
+        if (!(err instanceof ProposalDroppedError)) throw err;
+        if (Date.now() >= deadline) return;
+        await this.leaderChangeOrDelay(Math.min(100, deadline - Date.now()));
+      }
+    }
+  }
+
+  private async reproposeUntilSettled(done: Promise<unknown>, proposeTo: (node: RawNode) => void, deadline: number, everyMs: number): Promise<void> {
+    let settled = false;
+    done.then(() => (settled = true), () => (settled = true));
+    while (!this.stopping && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, everyMs));
+      if (settled) return;
+      await this.offer(proposeTo, deadline);
+    }
   }
 
   private leaderChangeOrDelay(ms: number): Promise<void> {

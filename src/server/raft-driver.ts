@@ -12,7 +12,11 @@ import type { Logger } from './logger.js';
 /** What the driver applies committed state to. */
 export interface Applier {
   applyEntry(entry: Entry): void;
-  applyConfChange(cc: ConfChange, confState: ConfState, index: number): void;
+  /**
+   * A committed membership change: the applier decides whether it takes effect and, if so,
+   * calls `applyToRaft` so raft's configuration changes with the application's member list.
+   */
+  applyConfChange(cc: ConfChange, applyToRaft: () => ConfState): void;
   /** Replaces the whole state machine with a snapshot received from the leader. */
   restoreSnapshot(snap: Snapshot): void;
   snapshotData(): Uint8Array;
@@ -165,8 +169,7 @@ export class RaftDriver {
       if (entry.index <= this.appliedIndex) continue;
       if (entry.type === EntryType.ConfChange) {
         const cc = decodeConfChange(entry.data);
-        const confState = this.node.applyConfChange(cc);
-        this.opts.applier.applyConfChange(cc, confState, entry.index);
+        this.opts.applier.applyConfChange(cc, () => this.node.applyConfChange(cc));
       } else if (entry.data.length > 0) {
         this.opts.applier.applyEntry(entry);
       }

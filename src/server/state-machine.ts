@@ -5,12 +5,14 @@ import { Store } from '../store/store.js';
 import { EtcdError } from '../store/types.js';
 import type { StoreEvent } from '../store/types.js';
 import { ConfChangeType } from '../../raft/types.js';
-import type { ConfChange, Entry, Snapshot } from '../../raft/types.js';
+import type { ConfChange, ConfState, Entry, Snapshot } from '../../raft/types.js';
 import { decodeCommand } from './commands.js';
+import { MembershipError } from './member-service.js';
+import type { MembershipRefusal } from './member-service.js';
 import { Membership, decodeMemberContext } from './membership.js';
-import type { MembershipData } from './membership.js';
+import type { MemberContext, MembershipData } from './membership.js';
 
-export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError };
+export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | MembershipError };
 
 export interface ApplyListener {
   /** A command this member proposed has been applied; `seq` is its waiter. */
@@ -58,8 +60,37 @@ export class StateMachine {
     }
   }
 
-  applyConfChange(cc: ConfChange): void {
+  /**
+   * Applies a membership change unless the member list says it is stale: a change proposed
+   * again after its first proposal was lost may commit twice, and the second must not demote a
+   * promoted learner or bring back a removed member. The member list is replicated, so every
+   * member decides alike.
+   */
+  applyConfChange(cc: ConfChange, applyToRaft: () => ConfState): void {
     const ctx = decodeMemberContext(cc.context);
+    const refusal = this.staleBecause(cc);
+    if (refusal === undefined) this.applyEffective(cc, ctx, applyToRaft);
+    if (ctx.proposer?.from === this.selfId) {
+      this.listener.onOwnApplied(ctx.proposer.seq, refusal === undefined ? undefined : { error: new MembershipError(refusal) });
+    }
+  }
+
+  /** Why the member list makes a change void (etcd validates changes when applying them too). */
+  private staleBecause(cc: ConfChange): MembershipRefusal | undefined {
+    const m = this.membership;
+    if (m.isRemoved(cc.nodeId)) return 'removed';
+    switch (cc.type) {
+      case ConfChangeType.AddLearnerNode:
+        return m.has(cc.nodeId) ? 'id-exists' : undefined;
+      case ConfChangeType.AddNode:
+        return m.has(cc.nodeId) && !m.get(cc.nodeId)!.isLearner ? 'id-exists' : undefined;
+      case ConfChangeType.RemoveNode:
+        return m.has(cc.nodeId) ? undefined : 'not-found';
+    }
+  }
+
+  private applyEffective(cc: ConfChange, ctx: MemberContext, applyToRaft: () => ConfState): void {
+    applyToRaft();
     switch (cc.type) {
       case ConfChangeType.AddNode:
         if (this.membership.get(cc.nodeId)?.isLearner) this.membership.promote(cc.nodeId);
@@ -73,7 +104,6 @@ export class StateMachine {
         break;
     }
     this.listener.onMembershipChanged(cc);
-    if (ctx.proposer?.from === this.selfId) this.listener.onOwnApplied(ctx.proposer.seq, undefined);
   }
 
   snapshotData(): Uint8Array {

@@ -128,10 +128,15 @@ export class PeerTransport {
     this.links.get(id)?.updateUrls(urls);
   }
 
+  /**
+   * Forgets a peer, and cuts its stream to us: a removed member may never see the entry that
+   * removed it committed, but when it redials, isRemoved refuses it and it learns that way.
+   */
   removePeer(id: string): void {
     this.links.get(id)?.close();
     this.links.delete(id);
     this.stats.delete(id);
+    this.inboundStreams.get(id)?.destroy();
   }
 
   /** Hands each peer its messages (in order) for the next write; messages to unknown peers are dropped. */

@@ -17,6 +17,8 @@ export interface TestMember {
   proc: ChildProcess | undefined;
   /** Everything the process printed, for failure messages. */
   output: string[];
+  /** For a member added at runtime: the --initial-cluster it joins with (state "existing"). */
+  joinCluster?: string;
 }
 
 export interface ClusterOptions {
@@ -70,13 +72,67 @@ export class TestCluster {
       '--advertise-client-urls', m.clientUrl,
       '--listen-peer-urls', m.peerUrl,
       '--initial-advertise-peer-urls', m.peerUrl,
-      '--initial-cluster', this.members.map((x) => `${x.name}=${x.peerUrl}`).join(','),
-      '--initial-cluster-state', 'new',
+      '--initial-cluster', m.joinCluster ?? this.founders().map((x) => `${x.name}=${x.peerUrl}`).join(','),
+      '--initial-cluster-state', m.joinCluster ? 'existing' : 'new',
       '--initial-cluster-token', this.opts.token,
       '--heartbeat-interval', String(this.opts.heartbeatMs),
       '--election-timeout', String(this.opts.electionMs),
       '--snapshot-count', String(this.opts.snapshotCount),
     ];
+  }
+
+  private founders(): TestMember[] {
+    return this.members.filter((m) => m.joinCluster === undefined);
+  }
+
+  /**
+   * A new member's slot (ports, data dir), not yet added to the cluster: add it with
+   * POST /v2/members or `etcdctl member add`, set its joinCluster, then spawn it.
+   */
+  async newSlot(): Promise<number> {
+    const [client, peer] = await freePorts(2);
+    const i = this.members.length;
+    this.members.push({
+      name: `m${i + 1}`,
+      clientUrl: `http://127.0.0.1:${client}`,
+      peerUrl: `http://127.0.0.1:${peer}`,
+      dataDir: join(this.root, `m${i + 1}`),
+      proc: undefined,
+      output: [],
+      joinCluster: '',
+    });
+    return i;
+  }
+
+  /** Adds a member at runtime through `via`'s /v2/members, as an operator would, and starts it. */
+  async join(via: number): Promise<number> {
+    const i = await this.newSlot();
+    const m = this.members[i]!;
+    const res = await fetch(`${this.url(via)}/v2/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ peerURLs: [m.peerUrl] }),
+    });
+    if (res.status !== 201) throw new Error(`member add answered ${res.status}: ${await res.text()}`);
+    const { members } = (await (await fetch(`${this.url(via)}/v2/members`)).json()) as { members: { name: string; peerURLs: string[] }[] };
+    m.joinCluster = members.map((x) => `${x.name || m.name}=${x.peerURLs[0]}`).join(',');
+    this.spawn(i);
+    return i;
+  }
+
+  /** Resolves with the exit code once member i's process exits by itself. */
+  async exited(i: number, timeoutMs: number): Promise<number | null> {
+    const proc = this.members[i]!.proc;
+    if (!proc) throw new Error(`${this.members[i]!.name} is not running`);
+    if (proc.exitCode !== null) return proc.exitCode;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${this.members[i]!.name} did not exit within ${timeoutMs} ms`)), timeoutMs);
+      proc.once('exit', (code) => {
+        clearTimeout(timer);
+        this.members[i]!.proc = undefined;
+        resolve(code);
+      });
+    });
   }
 
   spawn(i: number): void {
@@ -101,6 +157,11 @@ export class TestCluster {
     this.members[i]!.proc = undefined;
   }
 
+  isRunning(i: number): boolean {
+    const proc = this.members[i]!.proc;
+    return proc !== undefined && proc.exitCode === null && proc.signalCode === null;
+  }
+
   pause(i: number): void {
     this.members[i]!.proc?.kill('SIGSTOP');
   }
@@ -122,7 +183,7 @@ export class TestCluster {
       const ids = new Set<string>();
       leader = -1;
       for (let i = 0; i < this.members.length; i++) {
-        if (!this.members[i]!.proc) continue;
+        if (!this.isRunning(i)) continue;
         const self = await getJSON(`${this.members[i]!.clientUrl}/v2/stats/self`);
         if (!self?.leaderInfo?.leader) return false;
         ids.add(self.leaderInfo.leader);

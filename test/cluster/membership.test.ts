@@ -1,0 +1,193 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getJSON, TestCluster, waitFor } from '../support/cluster.js';
+import { v2 } from '../support/http.js';
+import { SteadyWrites } from './steady-writes.js';
+
+const run = promisify(execFile);
+
+async function memberId(cluster: TestCluster, i: number): Promise<string> {
+  return (await getJSON(`${cluster.url(i)}/v2/stats/self`)).id;
+}
+
+async function membersSeenBy(cluster: TestCluster, i: number): Promise<{ id: string; name: string; peerURLs: string[]; clientURLs: string[] }[]> {
+  return (await getJSON(`${cluster.url(i)}/v2/members`)).members;
+}
+
+async function etcdIndex(url: string): Promise<number> {
+  return Number((await v2(url, 'GET', '/')).headers.get('x-etcd-index'));
+}
+
+/** Waits until member i has applied everything member `from` had applied when asked. */
+async function caughtUp(cluster: TestCluster, i: number, from: number): Promise<void> {
+  const target = await etcdIndex(cluster.url(from));
+  await waitFor(async () => (await etcdIndex(cluster.url(i))) >= target, 20000, `${cluster.members[i]!.name} to catch up`);
+}
+
+/** A learner is promoted by the leader once it replicates; the leader says so in its log. */
+async function promoted(cluster: TestCluster, id: string): Promise<void> {
+  const line = new RegExp(`"learner":"${id}"[^\\n]*promoting a caught-up learner to voter`);
+  await waitFor(async () => cluster.members.some((_, i) => line.test(cluster.logs(i))), 20000, `learner ${id} to be promoted`);
+}
+
+async function remove(cluster: TestCluster, via: number, id: string): Promise<number> {
+  const res = await fetch(`${cluster.url(via)}/v2/members/${id}`, { method: 'DELETE' });
+  return res.status;
+}
+
+async function keysOn(url: string, dir: string): Promise<Set<string>> {
+  const res = await v2(url, 'GET', dir, { recursive: true });
+  return new Set((res.body.node.nodes ?? []).map((n: { key: string }) => n.key));
+}
+
+/** etcdctl's 1 s request timeout is tight for a change that waits for a commit on a busy 2-core machine. */
+function etcdctl(cluster: TestCluster, via: number, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  return run('etcdctl', ['--no-sync', '--timeout', '10s', '--total-timeout', '20s', '--endpoints', cluster.url(via), ...args], {
+    env: { ...process.env, ETCDCTL_API: '2' },
+  });
+}
+
+describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a steady write load', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ size: 3 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('adds two learners that are promoted, removes the leader and a follower, and loses no acknowledged write', async () => {
+    const load = new SteadyWrites([0, 1, 2].map((i) => cluster.url(i)));
+    await new Promise((r) => setTimeout(r, 300));
+
+    for (let n = 0; n < 2; n++) {
+      const i = await cluster.join(0);
+      await caughtUp(cluster, i, 0);
+      await promoted(cluster, await memberId(cluster, i));
+      load.targets.push(cluster.url(i));
+    }
+    expect((await membersSeenBy(cluster, 0)).map((m) => m.name).sort()).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+
+    // Shrink: the leader first (it hands over and stops), then a founding follower.
+    const leader = await cluster.waitForLeader();
+    const follower = [0, 1, 2].find((i) => i !== leader)!;
+    for (const gone of [leader, follower]) {
+      const via = [0, 1, 2, 3, 4].find((i) => i !== leader && i !== follower)!;
+      load.targets = load.targets.filter((u) => u !== cluster.url(gone));
+      expect(await remove(cluster, via, await memberId(cluster, gone))).toBe(204);
+      expect(await cluster.exited(gone, 15000)).toBe(1);
+      expect(cluster.logs(gone)).toMatch(/permanently removed from the cluster/);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    await load.stop();
+
+    const remaining = [0, 1, 2, 3, 4].filter((i) => i !== leader && i !== follower);
+    await cluster.waitForLeader();
+    for (const i of remaining) {
+      expect((await membersSeenBy(cluster, i)).length).toBe(3);
+      await caughtUp(cluster, i, remaining[0]!);
+    }
+    expect(load.acked.length).toBeGreaterThan(50);
+    for (const i of remaining) {
+      const keys = await keysOn(cluster.url(i), '/load');
+      const lost = load.acked.filter((k) => !keys.has(k));
+      expect(lost, `acknowledged writes missing on ${cluster.members[i]!.name}`).toEqual([]);
+    }
+    // Losing the leader costs at most one election's worth of failed writes.
+    expect(load.failureSpanMs(), JSON.stringify(load.failures.slice(0, 5))).toBeLessThan(3000);
+  }, 120_000);
+});
+
+describe('replacing a dead member with etcdctl', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ size: 3 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('removes a killed member, adds a new one on a new data dir that catches up, and refuses the old one when it restarts', async () => {
+    for (let k = 0; k < 30; k++) expect((await v2(cluster.url(0), 'PUT', `/before/k${k}`, { value: `v${k}` })).status).toBe(201);
+    const dead = 2;
+    const deadId = await memberId(cluster, dead);
+    await cluster.kill(dead);
+    await cluster.waitForLeader();
+
+    const removed = await etcdctl(cluster, 0, 'member', 'remove', deadId);
+    expect(removed.stdout.trim()).toBe(`Removed member ${deadId} from cluster`);
+
+    const slot = await cluster.newSlot();
+    const fresh = cluster.members[slot]!;
+    const added = await etcdctl(cluster, 0, 'member', 'add', fresh.name, fresh.peerUrl);
+    expect(added.stdout).toMatch(new RegExp(`^Added member named ${fresh.name} with ID [0-9a-f]+ to cluster\\n`));
+    const initialCluster = /ETCD_INITIAL_CLUSTER="([^"]+)"/.exec(added.stdout)?.[1];
+    expect(added.stdout).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
+    expect(initialCluster?.split(',').sort()).toEqual(
+      [cluster.members[0]!, cluster.members[1]!, fresh].map((m) => `${m.name}=${m.peerUrl}`).sort(),
+    );
+    fresh.joinCluster = initialCluster!;
+    cluster.spawn(slot);
+
+    await caughtUp(cluster, slot, 0);
+    expect((await v2(fresh.clientUrl, 'GET', '/before/k29')).body.node.value).toBe('v29');
+    expect((await v2(fresh.clientUrl, 'PUT', '/after', { value: 'through the new member' })).status).toBe(201);
+    await waitFor(async () => (await etcdctl(cluster, 0, 'member', 'list')).stdout.includes(`name=${fresh.name} peerURLs=${fresh.peerUrl} clientURLs=${fresh.clientUrl}`), 10000, 'the new member to publish its client URL');
+    const list = (await etcdctl(cluster, 0, 'member', 'list')).stdout.trim().split('\n');
+    expect(list).toHaveLength(3);
+    expect(list.join('\n')).not.toContain(deadId);
+
+    // The old member comes back on its old data: the cluster refuses it and it exits.
+    cluster.spawn(dead);
+    expect(await cluster.exited(dead, 15000)).toBe(1);
+    expect(cluster.logs(dead)).toMatch(/the member has been permanently removed from the cluster/);
+  }, 90_000);
+});
+
+describe('membership requests etcd refuses', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ size: 3 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('answers 409 for a peer URL in use, 404 for an unknown id, 410 for a removed one', async () => {
+    const post = await fetch(`${cluster.url(0)}/v2/members`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ peerURLs: [cluster.members[1]!.peerUrl] }),
+    });
+    expect(post.status).toBe(409);
+    expect(await post.json()).toEqual({ message: 'membership: peerURL exists' });
+
+    const unknown = await fetch(`${cluster.url(0)}/v2/members/1234abcd`, { method: 'DELETE' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ message: 'No such member: 1234abcd' });
+
+    const slot = await cluster.join(0);
+    await caughtUp(cluster, slot, 0);
+    const id = await memberId(cluster, slot);
+    expect(await remove(cluster, 0, id)).toBe(204);
+    const again = await fetch(`${cluster.url(1)}/v2/members/${id}`, { method: 'DELETE' });
+    expect(again.status).toBe(410);
+    expect(await again.json()).toEqual({ message: `Member permanently removed: ${id}` });
+  }, 60_000);
+
+  it('updates a member\'s peer URLs with etcdctl member update, seen by every member', async () => {
+    await cluster.waitForLeader();
+    const id = await memberId(cluster, 1);
+    const moved = 'http://127.0.0.1:1';
+    const updated = await etcdctl(cluster, 0, 'member', 'update', id, moved);
+    expect(updated.stdout.trim()).toBe(`Updated member with ID ${id} in cluster`);
+    for (const i of [0, 1, 2]) {
+      await waitFor(async () => (await membersSeenBy(cluster, i)).find((m) => m.id === id)?.peerURLs[0] === moved, 10000, `member ${i} to see the new peer URL`);
+    }
+    // Put it back so the member is reachable again, and check writes still commit everywhere.
+    await etcdctl(cluster, 0, 'member', 'update', id, cluster.members[1]!.peerUrl);
+    expect((await v2(cluster.url(0), 'PUT', '/after-update', { value: 'x' })).status).toBe(201);
+    await caughtUp(cluster, 1, 0);
+  }, 60_000);
+});
