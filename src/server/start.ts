@@ -3,12 +3,13 @@ import { buildApp } from '../../api/app.js';
 import type { MemberConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { Member } from './member.js';
-import { RAFTKV_VERSION } from './version.js';
+import { ETCD_SERVER_VERSION } from './version.js';
 
 export async function startMember(config: MemberConfig): Promise<void> {
   const logger = createLogger(config.name, config.logLevel);
   const member = await Member.start(config, logger);
-  const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: RAFTKV_VERSION });
+  // /version names the etcd whose API this is: clients check it; raftkv's own version means nothing to them.
+  const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: ETCD_SERVER_VERSION });
 
   let stopping = false;
   const stop = async (reason: string, code: number): Promise<void> => {

@@ -176,6 +176,12 @@ describe('node-etcd against a three-member raftkv cluster', () => {
     }
   });
 
+  it("version() reports the etcd 3.4 server and cluster versions, as etcd 3.4.23 does, not raftkv's own", async () => {
+    const { err, body } = await call(etcd, 'version');
+    expect(err).toBeNull();
+    expect(body).toEqual({ etcdserver: '3.4.23', etcdcluster: '3.4.0' });
+  });
+
   it('fails over to another member when one refuses connections', async () => {
     await cluster.kill(0);
     try {
