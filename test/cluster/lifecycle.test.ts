@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestCluster, waitFor } from '../support/cluster.js';
+import { pool, v2 } from '../support/http.js';
+
+describe('stopping and restarting members', () => {
+  let cluster: TestCluster;
+  beforeAll(async () => {
+    cluster = await TestCluster.start({ size: 3 });
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('a leader given SIGTERM hands leadership to a caught-up peer, exits 0, and keeps every acknowledged write', async () => {
+    const leader = await cluster.waitForLeader();
+    for (let k = 0; k < 20; k++) expect((await v2(cluster.url(leader), 'PUT', `/term/k${k}`, { value: `v${k}` })).status).toBe(201);
+
+    const exit = cluster.exited(leader, 10000);
+    cluster.members[leader]!.proc!.kill('SIGTERM');
+    expect(await exit).toBe(0);
+    const logs = cluster.logs(leader);
+    expect(logs).toMatch(/transferring leadership before stopping/);
+    expect(logs).not.toMatch(/leadership transfer timed out/);
+
+    const next = await cluster.waitForLeader();
+    expect(next).not.toBe(leader);
+    for (let k = 0; k < 20; k++) expect((await v2(cluster.url(next), 'GET', `/term/k${k}`, { quorum: true })).body.node.value).toBe(`v${k}`);
+
+    cluster.spawn(leader);
+    await waitFor(async () => (await v2(cluster.url(leader), 'GET', '/term/k19')).status === 200, 10000, 'the stopped member to come back');
+  });
+
+  it('every member killed at once comes back on its data with every acknowledged write', async () => {
+    const acked: string[] = [];
+    await pool(200, 16, async (i) => {
+      const res = await v2(cluster.url(i % 3), 'PUT', `/all-down/k${i}`, { value: String(i) });
+      if (res.status === 201) acked.push(`/all-down/k${i}`);
+    });
+    expect(acked).toHaveLength(200);
+    await Promise.all([0, 1, 2].map((i) => cluster.kill(i)));
+    for (let i = 0; i < 3; i++) cluster.spawn(i);
+    await cluster.waitForLeader();
+    for (let i = 0; i < 3; i++) {
+      const res = await v2(cluster.url(i), 'GET', '/all-down', { recursive: true, quorum: true });
+      const keys = new Set(res.body.node.nodes.map((n: { key: string }) => n.key));
+      expect(acked.filter((k) => !keys.has(k)), `missing on m${i + 1}`).toEqual([]);
+    }
+  });
+});
