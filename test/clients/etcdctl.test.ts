@@ -205,6 +205,31 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
     });
   });
 
+  describe('in-order keys and compare-and-delete', () => {
+    it('mk --in-order makes zero-padded 20-digit keys that ls --sort lists in creation order', async () => {
+      expect(await ctl.run('mk', '--in-order', '/queue', 'job1')).toEqual({ code: 0, stdout: 'job1\n', stderr: '' });
+      const second = await ctl.run('-o', 'json', 'mk', '--in-order', '/queue', 'job2');
+      const key: string = JSON.parse(second.stdout).node.key;
+      const index = JSON.parse(second.stdout).node.modifiedIndex;
+      expect(key).toBe(`/queue/${String(index).padStart(20, '0')}`);
+      expect(await ctl.run('ls', '--sort', '/queue')).toEqual({ code: 0, stdout: `/queue/${String(index - 1).padStart(20, '0')}\n${key}\n`, stderr: '' });
+    });
+
+    it('rm --with-value and --with-index delete only on a match and exit 4 with 101 otherwise', async () => {
+      const i = (await v2(cluster.url(0), 'PUT', '/cad', { value: 'v' })).body.node.modifiedIndex;
+      expect(await ctl.run('rm', '--with-value', 'nope', '/cad')).toEqual({ code: 4, stdout: '', stderr: `Error:  101: Compare failed ([nope != v]) [${i}]\n` });
+      expect(await ctl.run('rm', '--with-index', String(i - 1), '/cad')).toEqual({ code: 4, stdout: '', stderr: `Error:  101: Compare failed ([${i - 1} != ${i}]) [${i}]\n` });
+      // A compareAndDelete prints the (empty) node value, not "PrevNode.Value:" as a plain delete does.
+      expect(await ctl.run('rm', '--with-index', String(i), '/cad')).toEqual({ code: 0, stdout: '\n', stderr: '' });
+      expect((await v2(cluster.url(0), 'GET', '/cad', { quorum: true })).status).toBe(404);
+    });
+
+    it('rm --recursive / exits 4 with 107 Root is read only', async () => {
+      const index = await settledIndex(cluster);
+      expect(await ctl.run('rm', '--recursive', '/')).toEqual({ code: 4, stdout: '', stderr: `Error:  107: Root is read only (/) [${index}]\n` });
+    });
+  });
+
   describe('compare-and-swap', () => {
     let created: number;
     beforeAll(async () => {
@@ -259,6 +284,28 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
         stdout: `{"action":"delete","node":{"key":"/w","value":"","nodes":null,"createdIndex":${c},"modifiedIndex":${deleted}},"prevNode":{"key":"/w","value":"hello","nodes":null,"createdIndex":${c},"modifiedIndex":${c}}}\n`,
         stderr: '',
       });
+    });
+
+    it('watch --forever --recursive prints every change until it is stopped, expiries included', async () => {
+      const watch = await watching('watch', '--forever', '--recursive', '/wf');
+      try {
+        await v2(cluster.url(0), 'PUT', '/wf/a', { value: '1' });
+        await v2(cluster.url(1), 'DELETE', '/wf/a');
+        await v2(cluster.url(2), 'PUT', '/wf/t', { value: 'x', ttl: 1 });
+        const queued = (await v2(cluster.url(0), 'POST', '/wf/q', { value: 'job' })).body.node.key;
+        const expected = `[set] /wf/a\n1\n[delete] /wf/a\nPrevNode.Value: 1\n[set] /wf/t\nx\n[create] ${queued}\njob\n[expire] /wf/t\n\n`;
+        await waitFor(async () => watch.stdout().length >= expected.length, 5000, 'the expiry to be printed');
+        expect(watch.stdout()).toBe(expected);
+      } finally {
+        await watch.kill();
+      }
+    });
+
+    it('watch --after-index answers from the event history', async () => {
+      const first = (await v2(cluster.url(0), 'PUT', '/wh', { value: 'old' })).body.node.modifiedIndex;
+      await v2(cluster.url(0), 'PUT', '/wh', { value: 'new' });
+      expect(await ctl.run('watch', '--after-index', String(first - 1), '/wh')).toEqual({ code: 0, stdout: 'old\n', stderr: '' });
+      expect(await ctl.run('watch', '--after-index', String(first), '/wh')).toEqual({ code: 0, stdout: 'new\n', stderr: '' });
     });
 
     it('exec-watch runs the command with ETCD_WATCH_* set, once per change', async () => {
