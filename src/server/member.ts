@@ -133,6 +133,7 @@ export class Member implements MemberService {
       logger,
     });
     this.reads = new ReadBatcher({
+      contextPrefix: this.memberId,
       requestReadIndex: (ctx) => this.driver.withNode((n) => n.readIndex(ctx)),
       appliedIndex: () => this.driver.applied,
       roundTimeoutMs: config.electionTimeoutMs,

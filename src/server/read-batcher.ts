@@ -15,6 +15,11 @@ interface Round {
 }
 
 export interface ReadBatcherOptions {
+  /**
+   * Makes this member's read contexts unique in the cluster: the leader queues reads by context
+   * and answers a context once, so two members both asking with "7" would leave one unanswered.
+   */
+  contextPrefix: string;
   /** Asks raft for a read index with this context; throws when raft cannot take it now. */
   requestReadIndex(ctx: Uint8Array): void;
   appliedIndex(): number;
@@ -72,7 +77,7 @@ export class ReadBatcher {
     if (this.round || this.queued.length === 0) return;
     this.expireOverdue();
     if (this.queued.length === 0) return;
-    const ctx = String(this.nextCtx++);
+    const ctx = `${this.opts.contextPrefix}:${this.nextCtx++}`;
     try {
       this.opts.requestReadIndex(Buffer.from(ctx));
     } catch {

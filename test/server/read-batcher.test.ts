@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { ReadBatcher } from '../../src/server/read-batcher.js';
+
+function batcher(prefix: string, asked: string[], applied = { index: 0 }): ReadBatcher {
+  return new ReadBatcher({
+    contextPrefix: prefix,
+    requestReadIndex: (ctx) => asked.push(Buffer.from(ctx).toString()),
+    appliedIndex: () => applied.index,
+    roundTimeoutMs: 60_000,
+    requestTimeoutMs: 60_000,
+    timeoutError: () => new Error('timed out'),
+  });
+}
+
+describe('quorum reads batched into ReadIndex rounds', () => {
+  it('two members never ask the leader with the same context', () => {
+    const asked: string[] = [];
+    const a = batcher('member-a', asked);
+    const b = batcher('member-b', asked);
+    const pending = [a.read(), b.read()].map((p) => p.catch(() => undefined));
+    expect(asked).toHaveLength(2);
+    expect(new Set(asked).size).toBe(2);
+    a.failAll(new Error('done'));
+    b.failAll(new Error('done'));
+    return Promise.all(pending);
+  });
+
+  it('one round serves every read queued while it was in flight, once applied reaches its index', async () => {
+    const asked: string[] = [];
+    const applied = { index: 4 };
+    const reads = batcher('m', asked, applied);
+    const first = reads.read();
+    const queued = [reads.read(), reads.read()];
+    expect(asked).toHaveLength(1);
+    reads.onReadState(Buffer.from(asked[0]!), 3);
+    await first;
+    expect(asked).toHaveLength(2);
+    let served = false;
+    void Promise.all(queued).then(() => (served = true));
+    reads.onReadState(Buffer.from(asked[1]!), 9);
+    await Promise.resolve();
+    expect(served).toBe(false);
+    applied.index = 9;
+    reads.onApplied(9);
+    await Promise.all(queued);
+    expect(served).toBe(true);
+  });
+
+  it("ignores a read state for another member's context", async () => {
+    const asked: string[] = [];
+    const reads = batcher('m1', asked);
+    let served = false;
+    const read = reads.read().then(() => (served = true));
+    reads.onReadState(Buffer.from('m2:1'), 0);
+    await Promise.resolve();
+    expect(served).toBe(false);
+    reads.onReadState(Buffer.from(asked[0]!), 0);
+    await read;
+    expect(served).toBe(true);
+  });
+});
