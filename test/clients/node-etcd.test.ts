@@ -2,7 +2,7 @@
 // its synchronous getSync, TTL and prevExist writes, 401 resync and failover.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, waitFor } from '../support/cluster.js';
+import { TestCluster, getJSON, waitFor } from '../support/cluster.js';
 import { pool, v2 } from '../support/http.js';
 import { crashedMemberLogs, settledIndex, watcherCount, waitForWatchers } from './support/cluster-state.js';
 
@@ -173,6 +173,32 @@ describe('node-etcd against a three-member raftkv cluster', () => {
       expect(changes[1]).toEqual({ action: 'set', key: '/flood/next', value: 'N', prev: undefined, modifiedIndex: next });
     } finally {
       w.stop();
+    }
+  });
+
+  it('a watcher whose member is killed mid-poll re-polls another one at the same index and misses no change', async () => {
+    const client = new Etcd([cluster.url(0), cluster.url(1)]);
+    const start = Number((await v2(cluster.url(0), 'GET', '/')).headers.get('x-etcd-index')) + 1;
+    const w = client.watcher('/moving', start, { recursive: true });
+    const changes: Seen[] = [];
+    w.on('change', (e: any) => changes.push(seen(e)));
+    let host = -1;
+    try {
+      const before = await call(etcd, 'set', '/moving/a', 'before');
+      await waitFor(async () => changes.length === 1, 5000, 'the first change');
+      // node-etcd picks a member at random for every poll: find the one holding the current poll.
+      await waitFor(async () => {
+        for (const i of [0, 1]) if ((await getJSON(`${cluster.url(i)}/v2/stats/store`))?.watchers === 1) host = i;
+        return host >= 0;
+      }, 5000, 'the next poll to land on m1 or m2');
+      await cluster.kill(host); // the client retries the broken poll on its other member
+      const during: Answer[] = [];
+      for (const v of ['d1', 'd2', 'd3']) during.push(await call(new Etcd([cluster.url(2)]), 'set', `/moving/${v}`, v));
+      await waitFor(async () => changes.length === 4, 10000, 'the changes made while the watched member was down');
+      expect(changes).toEqual([before, ...during].map((a) => seen(a.body)));
+    } finally {
+      w.stop();
+      if (host >= 0) await cluster.restart(host);
     }
   });
 
