@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TestCluster, waitFor } from '../support/cluster.js';
 import { pool, v2 } from '../support/http.js';
-import { crashedMemberLogs } from './support/cluster-state.js';
+import { crashedMemberLogs, flood } from './support/cluster-state.js';
 
 interface Change {
   action: string;
@@ -154,11 +154,7 @@ describe('the confd watch loop on a three-member raftkv cluster', () => {
     await view.readAll();
     const stale = view.waitIndex;
 
-    let lastFlood = 0;
-    await pool(1005, 32, async (i) => {
-      const res = await v2(cluster.url(i % 3), 'PUT', `/flood/k${i % 9}`, { value: `f${i}` });
-      lastFlood = Math.max(lastFlood, changeOf(res).modifiedIndex);
-    });
+    const lastFlood = await flood(cluster, '/flood', 1005);
     await waitFor(async () => Number((await v2(cluster.url(2), 'GET', '/flood/seed')).headers.get('x-etcd-index')) >= lastFlood, 5000, 'the watched member to apply the flood');
 
     await view.next();

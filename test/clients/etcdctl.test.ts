@@ -6,7 +6,7 @@ import { TestCluster, getJSON, waitFor } from '../support/cluster.js';
 import { v2 } from '../support/http.js';
 import { Etcdctl } from './support/etcdctl.js';
 import type { Running } from './support/processes.js';
-import { crashedMemberLogs, settledIndex, watcherCount, waitForWatchers } from './support/cluster-state.js';
+import { crashedMemberLogs, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
 
 describe('etcdctl (v2) against a three-member raftkv cluster', () => {
   let cluster: TestCluster;
@@ -28,9 +28,9 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
 
   /** Starts `etcdctl <args>` that waits on the cluster, and returns once its watch is registered. */
   async function watching(...args: string[]): Promise<Running> {
-    const before = await watcherCount(cluster);
+    await waitForNoWatchers(cluster);
     const child = ctl.start(...args);
-    await waitForWatchers(cluster, before + 1);
+    await waitForWatchers(cluster, 1);
     return child;
   }
 
