@@ -95,6 +95,18 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
       expect(updated.ttl).toBeGreaterThanOrEqual(299);
     });
 
+    it("keys with ' ', '?', '#' and '%' and values with unicode, HTML and newlines round-trip, escaped as Go does", async () => {
+      for (const [key, value] of [['/odd/sp ace', 'héllo ✓ <b>&'], ['/odd/q?x=1#f', 'a\nb'], ['/odd/pct%41', 'v']]) {
+        expect(await ctl.run('set', key!, value!)).toEqual({ code: 0, stdout: `${value}\n`, stderr: '' });
+      }
+      expect(await ctl.run('ls', '--sort', '/odd')).toEqual({ code: 0, stdout: '/odd/pct%41\n/odd/q?x=1#f\n/odd/sp ace\n', stderr: '' });
+      const i = (await node('/odd/sp ace')).modifiedIndex;
+      await settledIndex(cluster);
+      expect((await ctl.run('-o', 'json', 'get', '/odd/sp ace')).stdout).toBe(
+        `{"action":"get","node":{"key":"/odd/sp ace","value":"héllo ✓ \\u003cb\\u003e\\u0026","nodes":null,"createdIndex":${i},"modifiedIndex":${i}},"prevNode":null}\n`,
+      );
+    });
+
     it('a key set with --ttl 1 is gone once the leader expires it', async () => {
       expect((await ctl.run('set', '--ttl', '1', '/units/short', 's')).code).toBe(0);
       await waitFor(async () => (await v2(cluster.url(0), 'GET', '/units/short')).status === 404, 5000, '/units/short to expire');
