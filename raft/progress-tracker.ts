@@ -63,11 +63,11 @@ export class ProgressTracker {
     }
   }
 
-  /** Resets every Progress for a new term: nothing is known about followers, `self` has it all. */
-  resetProgress(self: NodeId, lastIndex: number): void {
+  /** Resets every Progress for a new term: nothing is known about followers; `self` has what it persisted. */
+  resetProgress(self: NodeId, lastIndex: number, selfPersisted: number): void {
     for (const [id, pr] of this.progress) {
       const fresh = new Progress(lastIndex + 1, pr.isLearner, this.maxInflight);
-      if (id === self) fresh.match = lastIndex;
+      if (id === self) fresh.match = selfPersisted;
       this.progress.set(id, fresh);
     }
   }

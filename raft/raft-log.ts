@@ -29,6 +29,11 @@ export class RaftLog {
     return this.unstable.maybeLastIndex() ?? this.storage.lastIndex();
   }
 
+  /** The last index this member has on stable storage (what it may count itself as having). */
+  persistedLastIndex(): number {
+    return Math.min(this.storage.lastIndex(), this.unstable.offset - 1);
+  }
+
   /** The term of entry `i`, or undefined if it is compacted away or past the end. */
   term(i: number): number | undefined {
     if (i < this.firstIndex() - 1 || i > this.lastIndex()) return undefined;

@@ -138,7 +138,7 @@ export class Raft {
     this.randomizedElectionTimeout = this.electionTimeout + Math.floor(this.random() * this.electionTimeout);
     this.leadTransferee = NONE;
     this.tracker.resetVotes();
-    this.tracker.resetProgress(this.id, this.log.lastIndex());
+    this.tracker.resetProgress(this.id, this.log.lastIndex(), this.log.persistedLastIndex());
     this.pendingConfIndex = 0;
     this.reads.clear();
     this.readRoundDue = false;
@@ -306,6 +306,16 @@ export class Raft {
       return;
     }
     this.campaign(type);
+  }
+
+  /**
+   * The driver made entries up to `index` durable. Only now does a leader count itself as
+   * holding them: an entry on the leader's unflushed log plus a minority of disks is not
+   * committed, or a crash of the leader could lose a write already acknowledged.
+   */
+  persistedTo(index: number): void {
+    if (this.state !== StateType.Leader) return;
+    if (this.tracker.progress.get(this.id)?.maybeUpdate(index) && maybeCommit(this)) bcastAppend(this);
   }
 
   /** The driver applied entries up to `index`; a leadership transfer may have waited for that. */

@@ -127,7 +127,10 @@ export class RawNode {
   advance(rd: Ready): void {
     const log = this.raft.log;
     const lastEntry = rd.entries.at(-1);
-    if (lastEntry) log.stableTo(lastEntry.index, lastEntry.term);
+    if (lastEntry) {
+      log.stableTo(lastEntry.index, lastEntry.term);
+      this.raft.persistedTo(lastEntry.index);
+    }
     if (rd.snapshot) log.stableSnapTo(rd.snapshot.metadata.index);
     const lastApplied = rd.committedEntries.at(-1)?.index ?? rd.snapshot?.metadata.index;
     if (lastApplied !== undefined) this.raft.appliedTo(lastApplied);

@@ -10,11 +10,9 @@ import type { Entry, Message, NodeId, Snapshot } from './types.js';
 export function appendEntries(r: Raft, entries: Entry[]): void {
   const last = r.log.lastIndex();
   const stamped = entries.map((e, i) => ({ ...e, term: r.term, index: last + 1 + i }));
-  const newLast = r.log.append(stamped);
-  // The leader counts itself as having the entries; its driver persists them before it
-  // applies or acknowledges anything they commit (Raft thesis §10.2.1).
-  r.tracker.progress.get(r.id)?.maybeUpdate(newLast);
-  maybeCommit(r);
+  r.log.append(stamped);
+  // The leader writes its log in parallel with sending (Raft thesis §10.2.1) but counts
+  // itself toward a majority only once the write is durable: see Raft.persistedTo.
 }
 
 /** Advances commit to what a majority of voters has, if that entry is of the current term. */

@@ -1,6 +1,7 @@
 // Drives the pure Raft core: ticks it, feeds it peer messages, and carries out each Ready in
-// order — persist (one synced batch) ∥ send for a leader, persist then send for others, apply,
-// advance — one Ready at a time, so many proposals arriving during an fsync share the next one.
+// order — persist (one synced batch) ∥ send for a leader, persist then send for others, apply
+// (during the persist), advance — one Ready at a time, so many proposals arriving during an
+// fsync share the next one.
 import { RawNode } from '../../raft/raw-node.js';
 import { MemoryStorage } from '../../raft/memory-storage.js';
 import { decodeConfChange } from '../../raft/conf-change-codec.js';
@@ -142,9 +143,20 @@ export class RaftDriver {
       // A leader may send while it writes its own log (Raft thesis §10.2.1); everyone else
       // must not promise (votes, acks) what is not yet on disk.
       if (this.isLeader) this.opts.send(rd.messages);
-      await this.persist(rd);
+      if (rd.snapshot) {
+        await this.persist(rd);
+        this.apply(rd.committedEntries);
+      } else {
+        // Committed entries are durable on a majority already: apply them while this Ready's
+        // new entries are being written, rather than one fsync later.
+        const written = this.persist(rd);
+        try {
+          this.apply(rd.committedEntries);
+        } finally {
+          await written;
+        }
+      }
       if (!this.isLeader) this.opts.send(rd.messages);
-      this.apply(rd.committedEntries);
       if (rd.readStates.length > 0) this.opts.onReadStates(rd.readStates);
       this.node.advance(rd);
       if (this.appliedIndex - this.snapshotIndex >= this.opts.snapshotCount) await this.takeSnapshot();

@@ -38,15 +38,38 @@ describe('Ready and advance', () => {
     expect(rd.committedEntries.map((e) => e.index)).toEqual([2]);
   });
 
-  test('after advance, entries are stable and committed entries are not handed out again', () => {
+  test('a leader counts its own entry toward commit only once it is persisted, and hands it out once', () => {
     const n = new Network(['a']);
     n.elect('a');
     n.node('a').propose(bytes('x'));
-    const rd = n.processReady('a')!;
-    expect(rd.entries.map((e) => e.index)).toEqual([2]);
-    expect(rd.committedEntries.map((e) => e.index)).toEqual([2]);
+    const persist = n.processReady('a')!;
+    expect(persist.entries.map((e) => e.index)).toEqual([2]);
+    expect(persist.committedEntries).toEqual([]);
+    const apply = n.processReady('a')!;
+    expect(apply.entries).toEqual([]);
+    expect(apply.committedEntries.map((e) => e.index)).toEqual([2]);
     expect(n.node('a').hasReady()).toBe(false);
     expect(n.node('a').status().applied).toBe(2);
+  });
+
+  test('a leader commits an entry a majority of followers persisted, without counting its own unfinished write', () => {
+    const n = new Network(['a', 'b', 'c']);
+    n.elect('a');
+    n.stabilize();
+    n.node('a').propose(bytes('x'));
+    const rd = n.node('a').ready();
+    const entry = rd.entries.at(-1)!;
+    expect(n.node('a').status().commit).toBeLessThan(entry.index);
+    // The followers persist and acknowledge while the leader's own write is still in flight:
+    // one of them and the unflushed leader are not a majority of disks; both of them are.
+    for (const m of rd.messages) n.node(m.to).step(m);
+    const ack = (id: string): void => {
+      for (const m of n.processReady(id)!.messages) n.node('a').step(m);
+    };
+    ack('b');
+    expect(n.node('a').status().commit).toBeLessThan(entry.index);
+    ack('c');
+    expect(n.node('a').status().commit).toBe(entry.index);
   });
 
   test('a restarted member restores its term, vote, commit, log and configuration from storage', () => {
