@@ -1,7 +1,7 @@
-// Free loopback ports for the members the harness starts: bind port 0, note the port, release it.
+// Free loopback ports for the members the harness (and the tests) start: bind port 0, note the port, release it.
 import { createServer } from 'node:net';
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
