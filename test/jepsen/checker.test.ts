@@ -143,6 +143,24 @@ describe('linearizability checker: etcd v2 key model', () => {
     expect(linearizable(h.ops)).toBe(true);
   });
 
+  it('finishes with indeterminate operations left over that change nothing where they could go', () => {
+    const h = new HistoryBuilder()
+      .add(1, 0, undefined, casValue('nope', 'x'), undefined) // would fail wherever it went
+      .add(2, 1, 2, create('a'), ok(3))
+      .add(3, 5, undefined, create('b'), undefined) // a no-op after the create
+      .add(2, 6, 7, get, read('a', 3));
+    expect(linearizable(h.ops)).toBe(true);
+  });
+
+  it('rejects a stale read among a dozen pending indeterminate writes quickly', () => {
+    const h = new HistoryBuilder();
+    for (let i = 0; i < 12; i++) h.add(10 + i, i, undefined, set(`u${i}`), undefined);
+    h.add(1, 100, 101, set('a'), ok(100)).add(1, 102, 103, set('b'), ok(101)).add(2, 104, 105, get, read('a', 100));
+    const started = Date.now();
+    expect(linearizable(h.ops)).toBe(false);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('splits by key: a stale read on one key does not hide behind another', () => {
     const h = new HistoryBuilder()
       .add(1, 0, 1, set('a'), ok(1), '/x')

@@ -1,17 +1,20 @@
-// Checks a whole recorded history, key by key, and on failure cuts out the shortest window that
-// is still not linearizable on its own, for a readable report.
+// Checks a whole recorded history, key by key, and on failure cuts out a short window that is
+// non-linearizable on its own, for a readable report.
 //
-// The window is found in two sound steps:
-//  1. The earliest moment T at which the history, as observed at T, stops being linearizable
-//     (ops invoked by T; those not yet returned count as indeterminate). Observing more never
-//     repairs a violation, so T is found by binary search over return times.
-//  2. The latest cut s before T such that the operations after s are non-linearizable from
-//     *any* initial state. Operations that completed before s are dropped. Those in flight at s
-//     keep their input but lose their answer (they become indeterminate): each either took
-//     effect before the cut, absorbed into the unknown initial state, or after it, where an
-//     indeterminate operation takes effect exactly when it would have succeeded. So any
-//     linearization of the whole history gives one of the window, and a failing window proves
-//     the violation. A window failing at s also fails at every earlier cut: binary search again.
+// A window is the history observed between a cut s and a moment t:
+//   - operations invoked after t are left out, and those not yet returned at t lose their answer
+//     (they are indeterminate as seen at t) — observing more never repairs a violation;
+//   - operations that completed before s are left out, and those in flight at s lose their
+//     answer; the window starts from an unknown key state. Each operation in flight at s either
+//     took effect before the cut (absorbed into the unknown state) or after it, where an
+//     indeterminate operation takes effect exactly when it would have succeeded.
+// So any linearization of the whole history yields one of every window: a window that fails
+// proves the history non-linearizable. Failing is monotone in both s (earlier) and t (later).
+//
+// Proving a long history non-linearizable can take the full search a long time (every
+// interleaving before the violation is explored), while a violation is nearly always local. So
+// a failing or slow key is first scanned for small failing windows; only if none exists does
+// the full search run with its whole budget.
 import { ABSENT, describeState, stepKey, stateKey, UNKNOWN } from './etcd-key-model.js';
 import type { KeyState } from './etcd-key-model.js';
 import { formatOps } from './describe-op.js';
@@ -23,9 +26,9 @@ import type { Model } from './linearizability.js';
 export interface KeyFailure {
   key: string;
   window: Operation[];
-  /** The operation whose return made the history non-linearizable. */
+  /** The operation whose return made the window non-linearizable. */
   culprit: Operation;
-  /** Whether the window starts from an unknown state (a cut) or from the empty store. */
+  /** Whether the window starts from the empty store rather than from a cut. */
   fromStart: boolean;
   report: string;
 }
@@ -39,70 +42,105 @@ export interface HistoryVerdict {
   undecided: string[];
 }
 
+const QUICK_STEPS = 1_000_000;
+const WINDOW_STEPS = 200_000;
+const FULL_STEPS = 30_000_000;
+export const LOCAL_SIZES = [4, 16, 64];
+
 function model(init: KeyState): Model<KeyState, Operation> {
   return { init, step: stepKey, key: stateKey };
 }
 
-export function checkHistory(ops: readonly Operation[], maxSteps?: number): HistoryVerdict {
+export function checkHistory(ops: readonly Operation[], maxSteps = FULL_STEPS): HistoryVerdict {
   const verdict: HistoryVerdict = { ok: true, keys: 0, ops: ops.length, failures: [], undecided: [] };
   // A read whose answer was lost changed nothing and tells nothing: leave it out of the search.
   const relevant = ops.filter((op) => op.output !== undefined || op.input.f !== 'get');
   for (const [key, keyOps] of byKey(relevant)) {
     verdict.keys++;
-    const result = checkLinearizable(model(ABSENT), keyOps, maxSteps);
-    if (!result.decided) verdict.undecided.push(key);
-    else if (!result.ok) verdict.failures.push(explainFailure(key, keyOps, maxSteps));
+    const failure = checkKey(key, keyOps, maxSteps);
+    if (failure === 'undecided') verdict.undecided.push(key);
+    else if (failure) verdict.failures.push(failure);
   }
   verdict.ok = verdict.failures.length === 0;
   return verdict;
 }
 
-/** The history as a client would have seen it at time t. */
-function observedAt(ops: readonly Operation[], t: number): Operation[] {
-  return ops.filter((op) => op.call <= t).map((op) => (op.ret <= t ? op : { ...op, output: undefined, ret: Infinity }));
+function checkKey(key: string, ops: Operation[], maxSteps: number): KeyFailure | 'undecided' | undefined {
+  const quick = checkLinearizable(model(ABSENT), ops, Math.min(QUICK_STEPS, maxSteps));
+  if (quick.ok) return undefined;
+  const local = localViolation(ops);
+  if (local) return describeFailure(key, ops, local.cut, local.t);
+  const full = quick.decided ? quick : checkLinearizable(model(ABSENT), ops, maxSteps);
+  if (!full.decided) return 'undecided';
+  if (full.ok) return undefined;
+  return describeFailure(key, ops, -Infinity, earliestFailingPrefix(ops));
 }
 
-function fails(init: KeyState, ops: Operation[], maxSteps?: number): boolean {
-  const r = checkLinearizable(model(init), ops, maxSteps);
+/** Operations as seen in the window (cut, t]: see the file comment. */
+export function windowOps(ops: readonly Operation[], cut: number, t: number): Operation[] {
+  const out: Operation[] = [];
+  for (const op of ops) {
+    if (op.call > t || op.ret < cut) continue;
+    out.push(op.call >= cut && op.ret <= t ? op : op.output === undefined ? op : { ...op, output: undefined, ret: Infinity });
+  }
+  return out;
+}
+
+function fails(init: KeyState, ops: Operation[], steps: number): boolean {
+  const r = checkLinearizable(model(init), ops, steps);
   return r.decided && !r.ok;
 }
 
-/** Window searches get a smaller budget: a window whose search runs out is treated as passing. */
-const WINDOW_STEPS = 2_000_000;
+/** The earliest return time whose small window fails, with the latest cut that still fails. */
+export function localViolation(ops: readonly Operation[]): { cut: number; t: number } | undefined {
+  const byCall = [...ops].sort((a, b) => a.call - b.call || a.id - b.id);
+  const position = new Map(byCall.map((op, i) => [op.id, i]));
+  const byRet = ops.filter((o) => Number.isFinite(o.ret)).sort((a, b) => a.ret - b.ret);
+  for (const culprit of byRet) {
+    const pos = position.get(culprit.id)!;
+    for (const size of LOCAL_SIZES) {
+      const from = Math.max(0, pos - size);
+      if (!fails(UNKNOWN, windowOps(ops, byCall[from]!.call, culprit.ret), WINDOW_STEPS)) {
+        if (from === 0) break;
+        continue;
+      }
+      // Latest failing cut between byCall[from] and the culprit.
+      let lo = from;
+      let hi = pos;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (fails(UNKNOWN, windowOps(ops, byCall[mid]!.call, culprit.ret), WINDOW_STEPS)) lo = mid;
+        else hi = mid - 1;
+      }
+      return { cut: byCall[lo]!.call, t: culprit.ret };
+    }
+  }
+  return undefined;
+}
 
-export function explainFailure(key: string, ops: readonly Operation[], maxSteps = WINDOW_STEPS): KeyFailure {
+/** Binary search over return times for the first prefix (from the empty store) that fails. */
+function earliestFailingPrefix(ops: readonly Operation[]): number {
   const returns = [...new Set(ops.filter((o) => Number.isFinite(o.ret)).map((o) => o.ret))].sort((a, b) => a - b);
   let lo = 0;
   let hi = returns.length - 1;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (fails(ABSENT, observedAt(ops, returns[mid]!), maxSteps)) hi = mid;
+    if (fails(ABSENT, windowOps(ops, -Infinity, returns[mid]!), QUICK_STEPS)) hi = mid;
     else lo = mid + 1;
   }
-  // The budget may have hidden the violation in every prefix: then report from the whole history.
-  const t = fails(ABSENT, observedAt(ops, returns[lo]!), maxSteps) ? returns[lo]! : Infinity;
-  const prefix = Number.isFinite(t) ? observedAt(ops, t) : [...ops];
-  const culprit = ops.find((o) => o.ret === t) ?? ops[ops.length - 1]!;
+  // The budget may have hidden the violation in every prefix: then show the whole history.
+  return fails(ABSENT, windowOps(ops, -Infinity, returns[lo]!), QUICK_STEPS) ? returns[lo]! : Infinity;
+}
 
-  const calls = [...new Set(prefix.map((o) => o.call))].sort((a, b) => a - b);
-  const windowAt = (cut: number): Operation[] =>
-    prefix.filter((op) => op.ret >= cut).map((op) => (op.call >= cut || op.output === undefined ? op : { ...op, output: undefined, ret: Infinity }));
-  // Largest cut index whose window still fails (index 0 = the whole prefix from an unknown start).
-  let lo2 = 0;
-  let hi2 = calls.length - 1;
-  if (!fails(UNKNOWN, windowAt(calls[0]!), maxSteps)) hi2 = -1;
-  while (lo2 < hi2) {
-    const mid = (lo2 + hi2 + 1) >> 1;
-    if (fails(UNKNOWN, windowAt(calls[mid]!), maxSteps)) lo2 = mid;
-    else hi2 = mid - 1;
-  }
-  const fromStart = hi2 < 0;
-  const cut = fromStart ? -Infinity : calls[lo2]!;
-  const inFlight = new Set(prefix.filter((op) => op.call < cut && op.ret >= cut && op.output !== undefined).map((op) => op.id));
-  const window = fromStart ? prefix : prefix.filter((op) => op.ret >= cut).map((op) => (inFlight.has(op.id) ? { ...op, note: [op.note, 'in flight at the cut: answer not used'].filter(Boolean).join('; ') } : op));
+function describeFailure(key: string, ops: readonly Operation[], cut: number, t: number): KeyFailure {
+  const fromStart = cut === -Infinity;
+  const culprit = ops.find((o) => o.ret === t) ?? ops[ops.length - 1]!;
+  const window = ops
+    .filter((op) => op.call <= t && op.ret >= cut)
+    .map((op) => (op.call < cut && op.output !== undefined ? { ...op, note: [op.note, 'in flight at the cut: answer not used'].filter(Boolean).join('; ') } : op));
   const origin = Math.min(...window.map((o) => o.call));
   const report = [
-    `key ${key}: not linearizable (${ops.length} operations on this key; shortest failing window: ${window.length})`,
+    `key ${key}: not linearizable (${ops.length} operations on this key; failing window: ${window.length})`,
     fromStart
       ? `  window starts at the beginning of the history (key ${describeState(ABSENT)})`
       : '  window starts at a cut: the key may be in any state there; operations in flight at the cut count as indeterminate',

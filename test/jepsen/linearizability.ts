@@ -7,10 +7,19 @@
 //
 // The set of linearized operations is identified by a 96-bit Zobrist hash (xor of random words
 // per operation) rather than stored: a false match would need a 2^-96-scale collision.
+//
+// Operations that never returned (ret = Infinity) get a cheaper treatment, because the model
+// must accept them in every state: such an operation can always be linearized last. So a
+// configuration that has linearized a superset of the indeterminate operations of an explored
+// one (same definite set, same state) can only do less, and is pruned; in particular an
+// indeterminate operation that leaves the state unchanged is never linearized early. Without
+// this, k pending indeterminate operations multiply the search by up to 2^k. For the same
+// reason an indeterminate operation that overwrites the indeterminate one just before it (a
+// blind set after a set) is not stacked on it.
 
 export interface Model<S, Op> {
   init: S;
-  /** The state after op, or undefined when op's recorded answer is impossible in s. */
+  /** The state after op, or undefined when op's recorded answer is impossible in s. Never undefined for an op with ret = Infinity. */
   step(s: S, op: Op): S | undefined;
   key(s: S): string;
 }
@@ -45,26 +54,43 @@ interface Entry {
 export function checkLinearizable<S, Op extends TimedOp>(model: Model<S, Op>, ops: readonly Op[], maxSteps = 50_000_000): CheckResult<S> {
   const head = buildEntries(ops);
   const zobrist = zobristWords(ops.length);
+  // Bit positions for the indeterminate operations.
+  const pendingBit: (bigint | undefined)[] = [];
+  let bits = 0n;
+  for (const op of ops) pendingBit.push(op.ret === Infinity ? 1n << bits++ : undefined);
+  // Done once every operation that returned is linearized: the rest can always go last.
+  let definiteLeft = ops.filter((op) => op.ret !== Infinity).length;
   const h = [0, 0, 0];
-  const seen = new Set<string>();
+  let pending = 0n;
+  const seen = new Map<string, bigint[]>();
   const calls: { entry: Entry; state: S }[] = [];
   let state = model.init;
   let entry = head.next;
   let steps = 0;
   let deepest = 0;
-  while (head.next) {
+  while (definiteLeft > 0) {
     if (++steps > maxSteps) return { ok: false, decided: false, steps };
     const e = entry!;
     if (e.call) {
       const next = model.step(state, ops[e.op]!);
-      if (next !== undefined) {
+      const bit = pendingBit[e.op];
+      if (next !== undefined && !(bit !== undefined && redundant(model, ops, e.op, next, state, calls, pendingBit))) {
         const z = e.op * 3;
-        const memo = `${(h[0]! ^ zobrist[z]!) >>> 0}.${(h[1]! ^ zobrist[z + 1]!) >>> 0}.${(h[2]! ^ zobrist[z + 2]!) >>> 0}|${model.key(next)}`;
-        if (!seen.has(memo)) {
-          seen.add(memo);
+        const definite = bit === undefined;
+        const memo = definite
+          ? `${(h[0]! ^ zobrist[z]!) >>> 0}.${(h[1]! ^ zobrist[z + 1]!) >>> 0}.${(h[2]! ^ zobrist[z + 2]!) >>> 0}|${model.key(next)}`
+          : `${h[0]}.${h[1]}.${h[2]}|${model.key(next)}`;
+        const mask = definite ? pending : pending | bit;
+        const explored = seen.get(memo);
+        if (!explored || !explored.some((m) => (m & ~mask) === 0n)) {
+          if (explored) explored.push(mask);
+          else seen.set(memo, [mask]);
           calls.push({ entry: e, state });
           state = next;
-          toggle(h, zobrist, e.op);
+          if (definite) {
+            toggle(h, zobrist, e.op);
+            definiteLeft--;
+          } else pending = mask;
           lift(e);
           deepest = Math.max(deepest, calls.length);
           entry = head.next;
@@ -77,16 +103,44 @@ export function checkLinearizable<S, Op extends TimedOp>(model: Model<S, Op>, op
       const top = calls.pop();
       if (!top) return { ok: false, decided: true, deepest, steps };
       state = top.state;
-      toggle(h, zobrist, top.entry.op);
+      const bit = pendingBit[top.entry.op];
+      if (bit === undefined) {
+        toggle(h, zobrist, top.entry.op);
+        definiteLeft++;
+      } else pending &= ~bit;
       unlift(top.entry);
       entry = top.entry.next;
     }
   }
   const order = calls.map((c) => c.entry.op);
+  for (let e = head.next; e; e = e.next) if (e.call) order.push(e.op);
   const states: S[] = [];
   let s = model.init;
   for (const i of order) states.push((s = model.step(s, ops[i]!)!));
   return { ok: true, decided: true, order, states, steps };
+}
+
+/**
+ * Linearizing indeterminate `op` here is pointless when a configuration with fewer
+ * indeterminate operations reaches the same state: when op changes nothing, or when the
+ * operation just before it was indeterminate too and op overwrites it (applying op alone, one
+ * step earlier, gives the same state — that sibling branch is explored by the parent).
+ */
+function redundant<S, Op extends TimedOp>(
+  model: Model<S, Op>,
+  ops: readonly Op[],
+  op: number,
+  next: S,
+  state: S,
+  calls: readonly { entry: Entry; state: S }[],
+  pendingBit: readonly (bigint | undefined)[],
+): boolean {
+  const key = model.key(next);
+  if (key === model.key(state)) return true;
+  const top = calls[calls.length - 1];
+  if (!top || pendingBit[top.entry.op] === undefined) return false;
+  const alone = model.step(top.state, ops[op]!);
+  return alone !== undefined && model.key(alone) === key;
 }
 
 function buildEntries(ops: readonly TimedOp[]): Entry {
