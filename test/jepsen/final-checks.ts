@@ -86,16 +86,30 @@ export interface StaleReads {
  * (Reads of an absent key are not judged.)
  */
 export function staleReads(history: readonly Operation[], reads: readonly DefaultRead[]): StaleReads {
-  const seen = history
-    .filter((o) => o.output?.ok && 'index' in o.output)
-    .map((o) => ({ key: o.key, ret: o.ret, index: (o.output as { index: number }).index }))
-    .sort((a, b) => a.ret - b.ret);
+  // Per key: return times ascending, with the highest index known by each of them.
+  const known = new Map<string, { ret: number[]; maxIndex: number[] }>();
+  const definite = history.filter((o) => o.output?.ok && 'index' in o.output).sort((a, b) => a.ret - b.ret);
+  for (const o of definite) {
+    let k = known.get(o.key);
+    if (!k) known.set(o.key, (k = { ret: [], maxIndex: [] }));
+    k.ret.push(o.ret);
+    k.maxIndex.push(Math.max(k.maxIndex.at(-1) ?? 0, (o.output as { index: number }).index));
+  }
   let stale = 0;
   let judged = 0;
   for (const r of reads) {
     if (r.index === undefined) continue;
     judged++;
-    if (seen.some((s) => s.key === r.key && s.ret < r.call && s.index > r.index!)) stale++;
+    const k = known.get(r.key);
+    if (!k) continue;
+    let lo = 0; // count of operations that returned before the read was invoked
+    let hi = k.ret.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (k.ret[mid]! < r.call) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && k.maxIndex[lo - 1]! > r.index) stale++;
   }
   return { reads: judged, stale };
 }
