@@ -6,7 +6,7 @@ export interface V2Answer {
 }
 
 export async function v2(base: string, method: string, key: string, params: Record<string, string | number | boolean> = {}, timeoutMs = 10000): Promise<V2Answer> {
-  const form = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  const form = new URLSearchParams(Object.entries(params).map(([k, v]): [string, string] => [k, String(v)]));
   const isWrite = method === 'PUT' || method === 'POST';
   const url = `${base}/v2/keys${key}${!isWrite && form.size > 0 ? `?${form}` : ''}`;
   const res = await fetch(url, {
