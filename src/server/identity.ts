@@ -58,6 +58,11 @@ export function joinInfoFor(body: unknown, own: IdentityMeta, membership: Member
   if (!added) {
     throw new Error(`no member of this cluster has peer URLs ${peerURLs.join(',')}: add it first (etcdctl member add)`);
   }
+  // A member that has run before and comes back without its data forgot its votes and log:
+  // letting it in under its old id could elect a leader without a committed entry.
+  if (added.name !== '') {
+    throw new Error(`member ${added.name} has run before and has lost its data: remove it (etcdctl member remove) and add it again`);
+  }
   return {
     identity: { memberId: added.id, clusterId: own.clusterId, bootstrap: own.bootstrap, initialMembers: own.initialMembers },
     currentMembers: membership.list(),

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJSON, TestCluster, waitFor } from '../support/cluster.js';
@@ -190,5 +191,16 @@ describe('membership requests etcd refuses', () => {
     for (const i of [0, 1, 2]) await waitFor(async () => (await peerURLOn(i)) === cluster.members[1]!.peerUrl, 10000, `member ${i} to see the peer URL back`);
     expect((await v2(cluster.url(0), 'PUT', '/after-update', { value: 'x' })).status).toBe(201);
     await caughtUp(cluster, 1, 0);
+  }, 60_000);
+
+  it('refuses a member that comes back without its data under its old id', async () => {
+    const lost = 2;
+    const m = cluster.members[lost]!;
+    await cluster.kill(lost);
+    rmSync(m.dataDir, { recursive: true, force: true });
+    m.joinCluster = cluster.members.slice(0, 3).map((x) => `${x.name}=${x.peerUrl}`).join(',');
+    cluster.spawn(lost);
+    expect(await cluster.exited(lost, 15000)).toBe(1);
+    expect(cluster.logs(lost)).toMatch(/member m3 has run before and has lost its data: remove it/);
   }, 60_000);
 });
