@@ -34,6 +34,13 @@ export class Raft {
   readonly reads = new ReadOnlyQueue();
   /** A read arrived since the last heartbeat round: send one when the next Ready is built. */
   readRoundDue = false;
+  /**
+   * Apps owed to followers since the last Ready: 'entries' when proposals appended entries,
+   * 'commit' when the commit index also advanced (an empty App carries it). They go out when the
+   * next Ready is built, so everything proposed or committed until then shares one App per
+   * follower instead of one per proposal (and one AppResp back instead of many).
+   */
+  appendsDue: 'none' | 'entries' | 'commit' = 'none';
   msgs: Message[] = [];
   readStates: ReadState[] = [];
   leadTransferee: NodeId = NONE;
@@ -142,6 +149,7 @@ export class Raft {
     this.pendingConfIndex = 0;
     this.reads.clear();
     this.readRoundDue = false;
+    this.appendsDue = 'none';
     this.transferCampaignDue = false;
   }
 
@@ -315,7 +323,7 @@ export class Raft {
    */
   persistedTo(index: number): void {
     if (this.state !== StateType.Leader) return;
-    if (this.tracker.progress.get(this.id)?.maybeUpdate(index) && maybeCommit(this)) bcastAppend(this);
+    if (this.tracker.progress.get(this.id)?.maybeUpdate(index) && maybeCommit(this)) this.appendsDue = 'commit';
   }
 
   /** The driver applied entries up to `index`; a leadership transfer may have waited for that. */

@@ -14,7 +14,7 @@
 import { encodeConfChange } from './conf-change-codec.js';
 import { isLocalMessage, isResponseMessage, message } from './messages.js';
 import { Raft } from './raft.js';
-import { sendDueReadRound } from './replication.js';
+import { sendDueAppends, sendDueReadRound } from './replication.js';
 import { statusOf } from './status.js';
 import type { RaftStatus } from './status.js';
 import { EntryType, MessageType } from './types.js';
@@ -92,6 +92,7 @@ export class RawNode {
       r.log.hasPendingSnapshot() ||
       r.msgs.length > 0 ||
       r.readRoundDue ||
+      r.appendsDue !== 'none' ||
       r.log.unstable.entries.length > 0 ||
       r.log.hasNextCommittedEntries() ||
       r.readStates.length > 0
@@ -100,6 +101,7 @@ export class RawNode {
 
   ready(): Ready {
     const r = this.raft;
+    sendDueAppends(r);
     sendDueReadRound(r);
     const softState = r.softState();
     const hardState = r.hardState();

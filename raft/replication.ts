@@ -72,6 +72,15 @@ export function bcastHeartbeat(r: Raft, context: Uint8Array | undefined): void {
   if (context !== undefined) r.readRoundDue = false;
 }
 
+/** Sends the Apps that proposals and commits since the last Ready left due (Raft.appendsDue). */
+export function sendDueAppends(r: Raft): void {
+  const due = r.appendsDue;
+  if (due === 'none') return;
+  r.appendsDue = 'none';
+  if (r.state !== StateType.Leader) return;
+  for (const id of r.tracker.progress.keys()) if (id !== r.id) sendAppend(r, id, due === 'commit');
+}
+
 /** Starts the heartbeat round that confirms every read queued since the last one. */
 export function sendDueReadRound(r: Raft): void {
   if (!r.readRoundDue) return;

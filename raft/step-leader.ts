@@ -5,7 +5,7 @@ import { ProgressState } from './progress.js';
 import type { Progress } from './progress.js';
 import { VoteResult, voteResult } from './quorum.js';
 import type { Raft } from './raft.js';
-import { answerRead, appendEntries, bcastAppend, bcastHeartbeat, maybeCommit, sendAppend } from './replication.js';
+import { answerRead, appendEntries, bcastHeartbeat, maybeCommit, sendAppend } from './replication.js';
 import { EntryType, MessageType, NONE } from './types.js';
 import type { Message } from './types.js';
 
@@ -72,7 +72,7 @@ function acceptProposal(r: Raft, m: Message): void {
     r.pendingConfIndex = r.log.lastIndex() + confAt + 1;
   }
   appendEntries(r, m.entries);
-  bcastAppend(r);
+  if (r.appendsDue === 'none') r.appendsDue = 'entries';
 }
 
 function acceptRead(r: Raft, m: Message): void {
@@ -102,7 +102,7 @@ function onAppendResponse(r: Raft, m: Message, pr: Progress): void {
   }
   const wasPaused = pr.isPaused();
   if (!pr.appendAcked(m.index, r.log.firstIndex())) return;
-  if (maybeCommit(r)) bcastAppend(r);
+  if (maybeCommit(r)) r.appendsDue = 'commit';
   else if (wasPaused) sendAppend(r, m.from);
   // Pipelining: keep sending while the window has room and there is something to send.
   while (sendAppend(r, m.from, false));

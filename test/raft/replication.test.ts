@@ -63,10 +63,24 @@ describe('log replication (§5.3)', () => {
   test('a replicating follower gets pipelined appends up to the inflight window, next advancing optimistically', () => {
     const n = new Network(['a', 'b', 'c'], { maxInflightMsgs: 2 });
     n.elect('a');
+    // One Ready per proposal, so that each would go out as an App of its own.
+    const toB: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      n.node('a').propose(bytes(`p${i}`));
+      for (const m of n.processReady('a')!.messages) if (m.type === MessageType.App && m.to === 'b') toB.push(m.entries.length);
+    }
+    expect(toB).toEqual([1, 1]);
+    expect(progressOf(n, 'a', 'b')).toMatchObject({ state: 'replicate', match: 1, next: 4 });
+    n.stabilize();
+    expect(n.appliedData('b')).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
+  });
+
+  test('proposals made before the next Ready go to each follower in one append', () => {
+    const n = new Network(['a', 'b', 'c']);
+    n.elect('a');
     for (let i = 0; i < 5; i++) n.node('a').propose(bytes(`p${i}`));
     const toB = n.processReady('a')!.messages.filter((m) => m.type === MessageType.App && m.to === 'b');
-    expect(toB.map((m) => m.entries.length)).toEqual([1, 1]);
-    expect(progressOf(n, 'a', 'b')).toMatchObject({ state: 'replicate', match: 1, next: 4 });
+    expect(toB.map((m) => m.entries.length)).toEqual([5]);
     n.stabilize();
     expect(n.appliedData('b')).toEqual(['p0', 'p1', 'p2', 'p3', 'p4']);
   });
@@ -78,7 +92,8 @@ describe('log replication (§5.3)', () => {
     for (let i = 0; i < 10; i++) n.node('a').propose(bytes(`p${i}`));
     n.stabilize();
     const appsToB = n.deliveredOf(MessageType.App, { to: 'b' }).filter((m) => m.entries.length > 0);
-    expect(appsToB.map((m) => m.entries.length).slice(-2)).toEqual([1, 9]);
+    // The probe App leaves with the Ready after all ten proposals, so it carries all of them.
+    expect(appsToB.map((m) => m.entries.length).slice(-2)).toEqual([1, 10]);
     expect(n.appliedData('b')).toHaveLength(10);
   });
 
@@ -90,7 +105,7 @@ describe('log replication (§5.3)', () => {
     n.node('a').propose(bytes('a large entry'));
     n.stabilize();
     const sizes = n.deliveredOf(MessageType.App, { to: 'b' }).map((m) => m.entries.length).filter((len) => len > 0);
-    expect(sizes.slice(-5)).toEqual([1, 2, 2, 2, 1]);
+    expect(sizes.slice(-5)).toEqual([2, 2, 2, 1, 1]);
     expect(n.appliedData('b')).toHaveLength(8);
   });
 
