@@ -38,8 +38,14 @@ export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURL
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
+/**
+ * msgpackr packs into one buffer shared by every Packr in the process (peer frames and log records
+ * too, which grow it to tens of KiB) and returns a view of it. An entry's data lives as long as
+ * raft keeps the entry (up to --snapshot-count entries), so a view would pin a whole shared chunk
+ * per few entries: the bytes are copied into a buffer of their own.
+ */
 export function encodeCommand(cmd: Command): Uint8Array {
-  return packr.pack(cmd);
+  return Uint8Array.prototype.slice.call(packr.pack(cmd));
 }
 
 export function decodeCommand(data: Uint8Array): Command {
