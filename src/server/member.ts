@@ -36,8 +36,8 @@ const LEARNER_PROMOTION_LAG = 1000;
 /** Entries kept behind a snapshot (etcd keeps 5000) so a briefly slow follower needs no snapshot. */
 const CATCH_UP_ENTRIES = 5000;
 
-function timeoutError(): EtcdError {
-  return new EtcdError(ErrorCode.RaftInternal, 'etcdserver: request timed out');
+function timeoutError(cause = 'etcdserver: request timed out'): EtcdError {
+  return new EtcdError(ErrorCode.RaftInternal, cause);
 }
 
 export class Member implements MemberService {
@@ -317,9 +317,10 @@ export class Member implements MemberService {
    * With `reproposeEveryMs`, proposes again at that interval until applied (idempotent changes only).
    */
   private async submit(build: (seq: number) => (node: RawNode) => void, reproposeEveryMs?: number): Promise<ApplyOutcome | undefined> {
+    const sentAt = Date.now();
     const { seq, done } = this.waiters.register(this.requestTimeoutMs, () => {
       this.metrics.proposalsFailed.inc();
-      return timeoutError();
+      return this.proposalTimeout(sentAt);
     });
     const proposeTo = build(seq);
     const deadline = Date.now() + this.requestTimeoutMs;
@@ -357,6 +358,19 @@ export class Member implements MemberService {
       if (settled) return;
       await this.offer(proposeTo, deadline);
     }
+  }
+
+  /**
+   * etcd's answer to a proposal that timed out: it names the likely cause when a new leader was
+   * elected after the proposal was made (a proposal forwarded to a leader that died is lost).
+   */
+  private proposalTimeout(sentAt: number): EtcdError {
+    const elected = this.leaderSince?.getTime();
+    const leaderLostBy = elected === undefined ? undefined : elected - 2 * this.config.electionTimeoutMs;
+    if (elected !== undefined && leaderLostBy !== undefined && sentAt > leaderLostBy && sentAt < elected) {
+      return timeoutError('etcdserver: request timed out, possibly due to previous leader failure');
+    }
+    return timeoutError();
   }
 
   private leaderChangeOrDelay(ms: number): Promise<void> {

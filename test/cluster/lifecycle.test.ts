@@ -30,6 +30,22 @@ describe('stopping and restarting members', () => {
     await waitFor(async () => (await v2(cluster.url(leader), 'GET', '/term/k19')).status === 200, 10000, 'the stopped member to come back');
   });
 
+  it("a write forwarded to a leader that then dies times out with etcd's previous-leader-failure cause", async () => {
+    const leader = await cluster.waitForLeader();
+    const follower = (leader + 1) % 3;
+    await cluster.kill(leader);
+    const res = await v2(cluster.url(follower), 'PUT', '/lost/k', { value: 'sent to a dead leader' }, 20_000);
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({
+      errorCode: 300,
+      message: 'Raft Internal Error',
+      cause: 'etcdserver: request timed out, possibly due to previous leader failure',
+      index: 0,
+    });
+    cluster.spawn(leader);
+    await cluster.waitForLeader();
+  }, 30_000);
+
   it('every member killed at once comes back on its data with every acknowledged write', async () => {
     const acked: string[] = [];
     await pool(200, 16, async (i) => {
