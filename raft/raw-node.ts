@@ -142,6 +142,11 @@ export class RawNode {
     return statusOf(this.raft);
   }
 
+  /** The hard state alone: what every client response's headers need, without status()'s copies. */
+  hardState(): HardState {
+    return this.raft.hardState();
+  }
+
   private proposeEntry(type: EntryType, data: Uint8Array): void {
     this.raft.step(message({ type: MessageType.Prop, from: this.raft.id, entries: [{ term: 0, index: 0, type, data }] }));
   }

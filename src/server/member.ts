@@ -200,8 +200,8 @@ export class Member implements MemberService {
   }
 
   indexes(): RaftIndexes {
-    const st = this.driver.node.status();
-    return { etcdIndex: this.sm.store.index, raftIndex: st.commit, raftTerm: st.hardState.term };
+    const hs = this.driver.node.hardState();
+    return { etcdIndex: this.sm.store.index, raftIndex: hs.commit, raftTerm: hs.term };
   }
 
   members(): MemberInfo[] {
