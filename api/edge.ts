@@ -28,16 +28,28 @@ export function targetOf(request: FastifyRequest): RequestTarget {
   return target;
 }
 
-/** The onRequest hook; it answers (and returns the reply) when etcd would not reach a handler. */
-export async function edgeHook(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+/**
+ * The onRequest hook; it answers when etcd would not reach a handler, and only otherwise calls
+ * `done`. A callback hook, not an async one, so that a request passing it costs no promise.
+ */
+export function edgeHook(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const target = targets.get(request.raw);
-  if (target === undefined) return sendBadRequest(reply);
+  if (target === undefined) {
+    sendBadRequest(reply);
+    return;
+  }
   reply
     .header('Access-Control-Allow-Headers', 'accept, content-type, authorization')
     .header('Access-Control-Allow-Methods', 'POST, GET, OPTIONS, PUT, DELETE')
     .header('Access-Control-Allow-Origin', '*');
-  if (request.method === 'OPTIONS') return reply.code(200).send();
+  if (request.method === 'OPTIONS') {
+    reply.code(200).send();
+    return;
+  }
   const clean = muxCleanPath(target.path);
-  if (clean === target.path) return undefined;
-  return sendMovedPermanently(reply, request.method, escapePath(clean) + (target.rawQuery === '' ? '' : '?' + target.rawQuery));
+  if (clean === target.path) {
+    done();
+    return;
+  }
+  sendMovedPermanently(reply, request.method, escapePath(clean) + (target.rawQuery === '' ? '' : '?' + target.rawQuery));
 }

@@ -31,6 +31,7 @@ export function utf8SequenceLength(bytes: Uint8Array, i: number): number {
 
 /** Decodes bytes as Go prints them: valid UTF-8 as is, every invalid byte as U+FFFD. */
 export function decodeGoUtf8(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let out = '';
   let start = 0;
   let i = 0;
@@ -44,9 +45,9 @@ export function decodeGoUtf8(bytes: Uint8Array): string {
       i += n;
       continue;
     }
-    out += Buffer.from(bytes.subarray(start, i)).toString('utf8') + '\ufffd';
+    out += text.toString('utf8', start, i) + '\ufffd';
     i++;
     start = i;
   }
-  return out + Buffer.from(bytes.subarray(start)).toString('utf8');
+  return out + text.toString('utf8', start);
 }

@@ -26,6 +26,8 @@ export function parseRequestTarget(url: string): RequestTarget | undefined {
     const slash = rest.indexOf('/', 2);
     rest = slash < 0 ? '' : rest.slice(slash);
   }
+  // Without an escape (and with nothing beyond a byte) the path is already its byte string.
+  if (!/[%\u0100-\uffff]/.test(rest)) return { path: rest, rawQuery };
   try {
     return { path: byteStringOf(unescape(bytesOf(rest), false)), rawQuery };
   } catch {

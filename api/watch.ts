@@ -15,6 +15,20 @@ import { encodeEvent } from './event-json.js';
  */
 const MAX_UNSENT_STREAM_BYTES = 1 << 20;
 
+/**
+ * One write wakes every watcher of its path with the same event object: its JSON line is
+ * encoded for the first of them and reused by the rest.
+ */
+let lastEvent: StoreEvent | undefined;
+let lastLine = '';
+function eventLine(ev: StoreEvent): string {
+  if (ev !== lastEvent) {
+    lastLine = encodeEvent(ev);
+    lastEvent = ev;
+  }
+  return lastLine;
+}
+
 /** One watch's response. Events, and the member ending the watch, may come before it starts. */
 class WatchResponse {
   private res: ServerResponse | undefined;
@@ -45,7 +59,7 @@ class WatchResponse {
 
   private write(ev: StoreEvent): void {
     if (this.finished) return;
-    this.res!.write(encodeEvent(ev));
+    this.res!.write(eventLine(ev));
     if (!this.stream || this.res!.writableLength > MAX_UNSENT_STREAM_BYTES) this.finish();
   }
 
