@@ -81,16 +81,19 @@ export function serveWatch(reply: FastifyReply, service: MemberService, req: V2R
     return sendEtcdError(reply, asEtcdError(err));
   }
   reply.hijack();
+  // The headers set so far (CORS, cluster id), then the watch's own, in one object built once.
   const headers: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) headers[name] = value;
+  const set = reply.getHeaders();
+  for (const name in set) {
+    const value = set[name];
+    if (value !== undefined) headers[name] = value;
+  }
   const { raftIndex, raftTerm } = service.indexes();
-  reply.raw.writeHead(200, {
-    ...headers,
-    'Content-Type': 'application/json',
-    'X-Etcd-Index': String(handle.startIndex),
-    'X-Raft-Index': String(raftIndex),
-    'X-Raft-Term': String(raftTerm),
-  });
+  headers['Content-Type'] = 'application/json';
+  headers['X-Etcd-Index'] = String(handle.startIndex);
+  headers['X-Raft-Index'] = String(raftIndex);
+  headers['X-Raft-Term'] = String(raftTerm);
+  reply.raw.writeHead(200, headers);
   reply.raw.flushHeaders();
   response.start(handle, reply.raw);
   return reply;
