@@ -322,6 +322,10 @@ export class Member implements MemberService {
       this.metrics.proposalsFailed.inc();
       return this.proposalTimeout(sentAt);
     });
+    // With no leader, offer() can still be waiting for one when the waiter's deadline passes:
+    // its rejection is collected by `await done` below, and must not count as unhandled meanwhile
+    // (an unhandled rejection ends the process).
+    done.catch(() => undefined);
     const proposeTo = build(seq);
     const deadline = Date.now() + this.requestTimeoutMs;
     await this.offer(proposeTo, deadline);

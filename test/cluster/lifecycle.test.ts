@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, waitFor } from '../support/cluster.js';
+import { getJSON, TestCluster, waitFor } from '../support/cluster.js';
 import { pool, v2 } from '../support/http.js';
 
 describe('stopping and restarting members', () => {
@@ -43,6 +43,23 @@ describe('stopping and restarting members', () => {
       index: 0,
     });
     cluster.spawn(leader);
+    await cluster.waitForLeader();
+  }, 30_000);
+
+  it("a member cut off from the quorum answers a write with etcd's timeout, and keeps running", async () => {
+    await cluster.waitForLeader();
+    const survivor = 0;
+    await Promise.all([1, 2].map((i) => cluster.kill(i)));
+    // Once it knows it has no leader, raft refuses the proposal and the member waits for one.
+    await waitFor(async () => (await getJSON(`${cluster.url(survivor)}/v2/stats/self`))?.leaderInfo?.leader === '', 10_000, 'the survivor to lose its leader');
+    const res = await v2(cluster.url(survivor), 'PUT', '/no-quorum/k', { value: 'cannot commit' }, 20_000);
+    expect(res.status).toBe(500);
+    expect(res.body.errorCode).toBe(300);
+    expect(res.body.cause).toMatch(/^etcdserver: request timed out/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(cluster.isRunning(survivor), cluster.logs(survivor).slice(-2000)).toBe(true);
+    expect((await v2(cluster.url(survivor), 'GET', '/')).status).toBe(200);
+    for (const i of [1, 2]) cluster.spawn(i);
     await cluster.waitForLeader();
   }, 30_000);
 
