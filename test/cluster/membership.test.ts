@@ -178,19 +178,22 @@ describe('membership requests etcd refuses', () => {
   }, 60_000);
 
   it('updates a member\'s peer URLs with etcdctl member update, seen by every member', async () => {
-    await cluster.waitForLeader();
-    const id = await memberId(cluster, 1);
+    // Move a follower: a leader whose followers cannot answer it would step down mid-test.
+    const leader = await cluster.waitForLeader();
+    const target = [0, 1, 2].find((i) => i !== leader)!;
+    const other = [0, 1, 2].find((i) => i !== leader && i !== target)!;
+    const id = await memberId(cluster, target);
     const moved = 'http://127.0.0.1:1';
-    const updated = await etcdctl(cluster, 0, 'member', 'update', id, moved);
+    const updated = await etcdctl(cluster, leader, 'member', 'update', id, moved);
     expect(updated.stdout.trim()).toBe(`Updated member with ID ${id} in cluster`);
     const peerURLOn = async (i: number): Promise<string | undefined> => (await membersSeenBy(cluster, i)).find((m) => m.id === id)?.peerURLs[0];
     // The moved member itself may not hear of it: nobody can reach it at an address it does not listen on.
-    for (const i of [0, 2]) await waitFor(async () => (await peerURLOn(i)) === moved, 10000, `member ${i} to see the new peer URL`);
+    for (const i of [leader, other]) await waitFor(async () => (await peerURLOn(i)) === moved, 10000, `member ${i} to see the new peer URL`);
     // Put it back: the member is reachable again and every member ends with the same list.
-    await etcdctl(cluster, 0, 'member', 'update', id, cluster.members[1]!.peerUrl);
-    for (const i of [0, 1, 2]) await waitFor(async () => (await peerURLOn(i)) === cluster.members[1]!.peerUrl, 10000, `member ${i} to see the peer URL back`);
-    expect((await v2(cluster.url(0), 'PUT', '/after-update', { value: 'x' })).status).toBe(201);
-    await caughtUp(cluster, 1, 0);
+    await etcdctl(cluster, leader, 'member', 'update', id, cluster.members[target]!.peerUrl);
+    for (const i of [0, 1, 2]) await waitFor(async () => (await peerURLOn(i)) === cluster.members[target]!.peerUrl, 10000, `member ${i} to see the peer URL back`);
+    expect((await v2(cluster.url(leader), 'PUT', '/after-update', { value: 'x' })).status).toBe(201);
+    await caughtUp(cluster, target, leader);
   }, 60_000);
 
   it('refuses a member that comes back without its data under its old id', async () => {
