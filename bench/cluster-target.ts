@@ -6,6 +6,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { removeDir, trackChild, trackDir } from './child-registry.js';
+import { memberFlags } from '../bin/member-flags.js';
 import { freePorts } from './free-ports.js';
 
 export type TargetKind = 'raftkv' | 'etcd';
@@ -75,15 +76,12 @@ export class ClusterTarget {
   private spawn(i: number): void {
     const m = this.members[i]!;
     const flags = [
-      '--name', m.name,
-      '--data-dir', m.dataDir,
-      '--listen-client-urls', m.clientUrl,
-      '--advertise-client-urls', m.clientUrl,
-      '--listen-peer-urls', m.peerUrl,
-      '--initial-advertise-peer-urls', m.peerUrl,
-      '--initial-cluster', this.members.map((x) => `${x.name}=${x.peerUrl}`).join(','),
-      '--initial-cluster-state', 'new',
-      '--initial-cluster-token', `bench-${process.pid}`,
+      ...memberFlags({
+        ...m,
+        initialCluster: this.members.map((x) => `${x.name}=${x.peerUrl}`).join(','),
+        initialClusterToken: `bench-${process.pid}`,
+        initialClusterState: 'new',
+      }),
       '--heartbeat-interval', String(HEARTBEAT_MS),
       '--election-timeout', String(ELECTION_MS),
       '--log-level', 'warn',

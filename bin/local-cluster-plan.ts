@@ -1,5 +1,6 @@
 // The members of the local development cluster, laid out like etcd's Procfile: infra1 serves
 // clients on 2379 and peers on 12380, infra2 on 22379/22380, infra3 on 32379/32380, and so on.
+import { memberFlags } from './member-flags.js';
 
 export const LOCAL_CLUSTER_TOKEN = 'etcd-cluster-1';
 /** infra7 would need port 72380. */
@@ -27,17 +28,7 @@ export function planLocalCluster(size: number): LocalMember[] {
   return layout.map((m) => ({
     ...m,
     dataDir: `${m.name}.raftkv`,
-    args: [
-      '--name', m.name,
-      '--data-dir', `${m.name}.raftkv`,
-      '--listen-client-urls', m.clientUrl,
-      '--advertise-client-urls', m.clientUrl,
-      '--listen-peer-urls', m.peerUrl,
-      '--initial-advertise-peer-urls', m.peerUrl,
-      '--initial-cluster-token', LOCAL_CLUSTER_TOKEN,
-      '--initial-cluster', initialCluster,
-      // A member that already has data ignores this, as etcd does, so a rerun reuses the data.
-      '--initial-cluster-state', 'new',
-    ],
+    // A member that already has data ignores initial-cluster-state, as etcd does, so a rerun reuses the data.
+    args: memberFlags({ ...m, dataDir: `${m.name}.raftkv`, initialCluster, initialClusterToken: LOCAL_CLUSTER_TOKEN, initialClusterState: 'new' }),
   }));
 }

@@ -5,6 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { memberFlags } from '../../bin/member-flags.js';
 import { freePorts } from './ports.js';
 
 export const RAFTKV_BIN = resolve(import.meta.dirname, '../../dist/bin/raftkv.js');
@@ -66,15 +67,12 @@ export class TestCluster {
   args(i: number): string[] {
     const m = this.members[i]!;
     return [
-      '--name', m.name,
-      '--data-dir', m.dataDir,
-      '--listen-client-urls', m.clientUrl,
-      '--advertise-client-urls', m.clientUrl,
-      '--listen-peer-urls', m.peerUrl,
-      '--initial-advertise-peer-urls', m.peerUrl,
-      '--initial-cluster', m.joinCluster ?? this.founders().map((x) => `${x.name}=${x.peerUrl}`).join(','),
-      '--initial-cluster-state', m.joinCluster ? 'existing' : 'new',
-      '--initial-cluster-token', this.opts.token,
+      ...memberFlags({
+        ...m,
+        initialCluster: m.joinCluster ?? this.founders().map((x) => `${x.name}=${x.peerUrl}`).join(','),
+        initialClusterState: m.joinCluster ? 'existing' : 'new',
+        initialClusterToken: this.opts.token,
+      }),
       '--heartbeat-interval', String(this.opts.heartbeatMs),
       '--election-timeout', String(this.opts.electionMs),
       '--snapshot-count', String(this.opts.snapshotCount),
