@@ -253,9 +253,8 @@ export class Member implements MemberService {
     const id = memberIdFor(peerURLs, '', Math.floor(Date.now() / 1000));
     if (this.sm.membership.has(id) || this.sm.membership.isRemoved(id)) throw new MembershipError('id-exists');
     await this.proposeConfChange(ConfChangeType.AddLearnerNode, id, { name: '', peerURLs });
-    const added = this.sm.membership.get(id);
-    if (!added) throw new MembershipError('id-exists');
-    return added;
+    // As etcd answers: the member as added, before it has started and published a name.
+    return { id, name: '', peerURLs, clientURLs: [] };
   }
 
   async updateMember(id: string, peerURLs: string[]): Promise<void> {
