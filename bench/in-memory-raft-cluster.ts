@@ -1,10 +1,10 @@
 // The smallest faithful driver for measuring the Raft core alone: members in one process,
 // messages delivered instantly, "persisting" into MemoryStorage, applying by counting. No
 // faults, no timers: the numbers measure the core's own work per proposal.
-import { RawNode } from '../raft/raw-node.js';
-import { MemoryStorage } from '../raft/memory-storage.js';
-import { EntryType, StateType } from '../raft/types.js';
-import type { Message, NodeId } from '../raft/types.js';
+import { RawNode } from '../raft/index.js';
+import { MemoryStorage } from '../raft/index.js';
+import { EntryType, StateType } from '../raft/index.js';
+import type { Message, NodeId } from '../raft/index.js';
 
 interface Member {
   id: NodeId;

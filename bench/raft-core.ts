@@ -2,7 +2,7 @@
 // three-member cluster (instant delivery, no faults, no disk), for several batch sizes — a batch
 // being the proposals made before the cluster settles, as a busy server would fold them into
 // one Ready. Informative only.   Run: npm run build && node dist/bench/raft-core.js [seconds]
-import type { RawNode } from '../raft/raw-node.js';
+import type { RawNode } from '../raft/index.js';
 import { InMemoryRaftCluster } from './in-memory-raft-cluster.js';
 
 const BATCH_SIZES = [1, 16, 256];

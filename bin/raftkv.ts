@@ -16,9 +16,9 @@ async function main(): Promise<void> {
     process.exitCode = outcome.exitCode;
     return;
   }
-  const { startMember } = await import('../src/server/start.js');
+  const { serve } = await import('./serve.js');
   try {
-    await startMember(outcome.config);
+    await serve(outcome.config);
   } catch (err) {
     process.stderr.write(`raftkv: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

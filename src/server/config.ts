@@ -1,6 +1,8 @@
 // Everything one member needs to start, already parsed and validated (bin/flags.ts builds it from
-// etcd's flags and ETCD_* variables). Defaults are etcd 3.4's, with one difference: the default
-// data directory is `${name}.raftkv` where etcd uses `${name}.etcd`, so the two never share one.
+// etcd's flags and ETCD_* variables). Defaults are etcd 3.4's, with two differences: the default
+// data directory is `${name}.raftkv` where etcd uses `${name}.etcd`, so the two never share one,
+// and pre-vote is on (etcd 3.5's default), so a member rejoining after a partition does not
+// depose a healthy leader; --pre-vote=false turns it off.
 
 export type ClusterState = 'new' | 'existing';
 
@@ -38,7 +40,7 @@ export interface MemberConfig {
   /** Origins allowed by CORS; `['*']` allows every origin. */
   cors: string[];
   logLevel: LogLevel;
-  /** Raft pre-vote: a partitioned member does not disrupt the leader when it rejoins. */
+  /** Raft pre-vote: a partitioned member does not disrupt the leader when it rejoins. On by default, as in etcd 3.5. */
   preVote: boolean;
   /** Refuse membership changes that would leave the cluster without a quorum of started members. */
   strictReconfigCheck: boolean;
@@ -72,7 +74,7 @@ export function defaultConfig(): MemberConfig {
     maxWals: 5,
     cors: ['*'],
     logLevel: 'info',
-    preVote: false,
+    preVote: true,
     strictReconfigCheck: true,
   };
 }

@@ -2,7 +2,7 @@
 // A founding member derives all of it from its flags; a member added at runtime (etcdctl member
 // add, then --initial-cluster-state existing) asks a running member over the peer port, as etcd
 // does, and finds itself by its peer URLs.
-import type { ConfState } from '../../raft/types.js';
+import type { ConfState } from '../../raft/index.js';
 import { sendPeerRequest } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { clusterIdFor, memberIdFor } from './ids.js';
@@ -87,4 +87,28 @@ export async function joinIdentity(config: MemberConfig): Promise<JoinInfo> {
   } catch (err) {
     throw new Error(`could not join the cluster through ${urls.join(',')}: ${(err as Error).message}`);
   }
+}
+
+/** Who a member is, remembered from an earlier run or settled now (and then remembered). */
+export interface ResolvedIdentity {
+  identity: IdentityMeta;
+  /** For a member joining now: who the cluster has, before its replicated list catches up. */
+  knownMembers: MemberInfo[];
+  how: 'restarted' | 'joined' | 'founded';
+}
+
+export async function resolveIdentity(
+  config: MemberConfig,
+  remembered: unknown,
+  remember: (identity: IdentityMeta) => Promise<void>,
+): Promise<ResolvedIdentity> {
+  if (remembered) return { identity: remembered as IdentityMeta, knownMembers: [], how: 'restarted' };
+  if (config.initialClusterState === 'existing') {
+    const { identity, currentMembers } = await joinIdentity(config);
+    await remember(identity);
+    return { identity, knownMembers: currentMembers, how: 'joined' };
+  }
+  const identity = bootstrapIdentity(config);
+  await remember(identity);
+  return { identity, knownMembers: [], how: 'founded' };
 }

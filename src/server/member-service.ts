@@ -41,10 +41,12 @@ export interface MemberService {
   /**
    * Starts a watch (req.wait is true). `onEvent` is called with each matching event; for a
    * non-stream watch, after the first. Throws EtcdError (401) synchronously when waitIndex left the history.
-   * `onClosed` (optional) is called if the member ends the watch itself, e.g. when a snapshot
-   * replaces the store (etcd: "watcher is cleared"); the api then ends the response as etcd does.
+   * `onClosed` is called if the member ends the watch itself: a snapshot install jumped past
+   * events the watch still needed and the history no longer holds them. The api then ends the
+   * response with no body, as etcd ends a watch it drops; clients ask again with their index
+   * and hear etcd's 401 (EventIndexCleared), so they re-read.
    */
-  watch(req: V2Request, onEvent: (ev: StoreEvent) => void, onClosed?: () => void): WatchHandle;
+  watch(req: V2Request, onEvent: (ev: StoreEvent) => void, onClosed: () => void): WatchHandle;
 
   indexes(): RaftIndexes;
   members(): MemberInfo[];

@@ -48,9 +48,10 @@ export class MemberMetrics {
   readonly leaderChanges = new Counter('raftkv_server_leader_changes_seen_total', 'Leader changes seen by this member.');
   readonly applyDuration = new Histogram('raftkv_server_apply_duration_seconds', 'Time to apply one batch of committed entries.', latencyBuckets);
   readonly fsyncDuration = new Histogram('raftkv_disk_wal_fsync_duration_seconds', 'Latency of one synced log write batch.', latencyBuckets);
-  private readonly gauges: Gauge[];
+  private gauges: Gauge[] = [];
 
-  constructor(read: { isLeader(): number; watchers(): number; appliedIndex(): number }) {
+  /** The gauges read a running member's state; until this is called there are none. */
+  readFrom(read: { isLeader(): number; watchers(): number; appliedIndex(): number }): void {
     this.gauges = [
       new Gauge('raftkv_server_is_leader', 'Whether this member is the leader (1) or not (0).', read.isLeader),
       new Gauge('raftkv_store_watchers', 'Watchers open on this member.', read.watchers),

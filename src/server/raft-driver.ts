@@ -1,16 +1,14 @@
 // Drives the pure Raft core: ticks it, feeds it peer messages, and carries out each Ready in
 // order — persist (one synced batch) ∥ send for a leader, persist then send for others, apply
 // (during the persist), advance — one Ready at a time, so many proposals arriving during an
-// fsync share the next one.
-import { RawNode } from '../../raft/raw-node.js';
-import { MemoryStorage } from '../../raft/memory-storage.js';
-import { decodeConfChange } from '../../raft/conf-change-codec.js';
-import { EntryType, StateType } from '../../raft/types.js';
-import type { ConfChange, ConfState, Entry, Message, ReadState, Ready, Snapshot, SoftState } from '../../raft/types.js';
-import type { DurableLog, LoadedState } from '../storage/durable-log.js';
-import type { Logger } from './logger.js';
+// fsync share the next one. Time, the disk and randomness come through seams.
+import { EntryType, MemoryStorage, RawNode, StateType, decodeConfChange } from '../../raft/index.js';
+import type { ConfChange, ConfState, Entry, Message, ReadState, Ready, Snapshot, SoftState } from '../../raft/index.js';
+import type { LoadedState } from '../storage/durable-log.js';
+import { invariant } from './invariant.js';
+import type { Clock, LogStore, Random } from './seams.js';
 
-/** What the driver applies committed state to. */
+/** What the driver applies committed state to (StateMachine is the production one). */
 export interface Applier {
   applyEntry(entry: Entry): void;
   /**
@@ -23,24 +21,37 @@ export interface Applier {
   snapshotData(): Uint8Array;
 }
 
+/** What the driver tells its member about; every callback is optional. */
+export interface DriverEvents {
+  onSoftState?(ss: SoftState): void;
+  onReadStates?(rs: ReadState[]): void;
+  /** Entries up to `index` are applied; the batch took `ms`. */
+  onApplied?(index: number, ms: number): void;
+  /** A snapshot from the leader replaced the state machine. */
+  onSnapshotInstalled?(index: number): void;
+  onSnapshotSaved?(index: number, compactedTo: number): void;
+  /** The loop cannot go on (a failed write, a broken invariant): the member must stop. */
+  onFatal(err: unknown): void;
+}
+
 export interface RaftDriverOptions {
   id: string;
-  log: DurableLog;
+  log: LogStore;
   loaded: LoadedState;
   /** Voters for a brand-new cluster (ignored when the log already has a configuration). */
   bootstrap?: ConfState;
+  clock: Clock;
+  random: Random;
   tickMs: number;
   electionTick: number;
+  preVote: boolean;
   applier: Applier;
   send(msgs: Message[]): void;
   snapshotCount: number;
   /** Entries kept behind a snapshot so a slightly slow follower catches up from the log. */
   catchUpEntries: number;
-  onSoftState(ss: SoftState): void;
-  onReadStates(rs: ReadState[]): void;
-  onApplied(index: number): void;
-  onFatal(err: unknown): void;
-  logger: Logger;
+  events: DriverEvents;
+  logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
 export class RaftDriver {
@@ -51,7 +62,7 @@ export class RaftDriver {
   private isLeader = false;
   private running = false;
   private stopped = false;
-  private ticker: NodeJS.Timeout | undefined;
+  private ticker: ReturnType<Clock['setInterval']> | undefined;
   private idle: Promise<void> = Promise.resolve();
 
   constructor(private readonly opts: RaftDriverOptions) {
@@ -60,20 +71,22 @@ export class RaftDriver {
     if (loaded.snapshot) this.storage.applySnapshot(loaded.snapshot);
     this.storage.append(loaded.entries);
     this.storage.setHardState(loaded.hardState);
+    if (loaded.snapshot) opts.applier.restoreSnapshot(loaded.snapshot);
     this.snapshotIndex = loaded.snapshot?.metadata.index ?? 0;
     this.appliedIndex = this.snapshotIndex;
+    const logger = opts.logger;
     this.node = new RawNode({
       id: opts.id,
       electionTick: opts.electionTick,
       heartbeatTick: 1,
       storage: this.storage,
       applied: this.appliedIndex,
-      preVote: true,
+      preVote: opts.preVote,
       checkQuorum: true,
-      random: Math.random,
-      logger: {
-        info: (msg, fields) => opts.logger.info({ ...fields }, msg),
-        warn: (msg, fields) => opts.logger.warn({ ...fields }, msg),
+      random: opts.random,
+      logger: logger && {
+        info: (msg, fields) => logger.info({ ...fields }, msg),
+        warn: (msg, fields) => logger.warn({ ...fields }, msg),
       },
     });
   }
@@ -83,7 +96,7 @@ export class RaftDriver {
   }
 
   start(): void {
-    this.ticker = setInterval(() => {
+    this.ticker = this.opts.clock.setInterval(() => {
       this.node.tick();
       this.kick();
     }, this.opts.tickMs);
@@ -104,7 +117,7 @@ export class RaftDriver {
       try {
         this.node.step(m);
       } catch (err) {
-        this.opts.logger.warn({ err: String(err), type: m.type, from: m.from }, 'dropped a peer message raft refused');
+        this.opts.logger?.warn({ err: String(err), type: m.type, from: m.from }, 'dropped a peer message raft refused');
       }
     }
     this.kick();
@@ -113,7 +126,7 @@ export class RaftDriver {
   /** Stops ticking and waits for the Ready in progress to be persisted and applied. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.ticker);
+    this.opts.clock.clearTimer(this.ticker);
     await this.idle;
   }
 
@@ -121,9 +134,13 @@ export class RaftDriver {
     if (this.running || this.stopped) return;
     this.running = true;
     this.idle = new Promise<void>((resolve) => {
-      setImmediate(() => {
+      this.opts.clock.defer(() => {
         this.drain()
-          .catch((err: unknown) => this.opts.onFatal(err))
+          .catch((err: unknown) => {
+            this.stopped = true;
+            this.opts.clock.clearTimer(this.ticker);
+            this.opts.events.onFatal(err);
+          })
           .finally(() => {
             this.running = false;
             resolve();
@@ -134,11 +151,11 @@ export class RaftDriver {
   }
 
   private async drain(): Promise<void> {
-    while (this.node.hasReady()) {
+    while (this.node.hasReady() && !this.stopped) {
       const rd = this.node.ready();
       if (rd.softState) {
         this.isLeader = rd.softState.state === StateType.Leader;
-        this.opts.onSoftState(rd.softState);
+        this.opts.events.onSoftState?.(rd.softState);
       }
       // A leader may send while it writes its own log (Raft thesis §10.2.1); everyone else
       // must not promise (votes, acks) what is not yet on disk.
@@ -157,7 +174,7 @@ export class RaftDriver {
         }
       }
       if (!this.isLeader) this.opts.send(rd.messages);
-      if (rd.readStates.length > 0) this.opts.onReadStates(rd.readStates);
+      if (rd.readStates.length > 0) this.opts.events.onReadStates?.(rd.readStates);
       this.node.advance(rd);
       if (this.appliedIndex - this.snapshotIndex >= this.opts.snapshotCount) await this.takeSnapshot();
     }
@@ -167,18 +184,25 @@ export class RaftDriver {
     if (rd.entries.length === 0 && !rd.hardState && !rd.snapshot) return;
     await this.opts.log.save({ hardState: rd.hardState, entries: rd.entries, snapshot: rd.snapshot }, rd.mustSync);
     if (rd.snapshot) {
+      const index = rd.snapshot.metadata.index;
+      invariant(index > this.snapshotIndex, () => `snapshot index went back from ${this.snapshotIndex} to ${index}`);
       this.storage.applySnapshot(rd.snapshot);
       this.opts.applier.restoreSnapshot(rd.snapshot);
-      this.appliedIndex = this.snapshotIndex = rd.snapshot.metadata.index;
-      this.opts.logger.info({ index: this.snapshotIndex }, 'installed snapshot from leader');
+      this.appliedIndex = this.snapshotIndex = index;
+      this.opts.events.onSnapshotInstalled?.(index);
     }
     if (rd.entries.length > 0) this.storage.append(rd.entries);
     if (rd.hardState) this.storage.setHardState(rd.hardState);
   }
 
+  /** Applies committed entries in order: contiguous, never past the commit index (etcd panics otherwise). */
   private apply(entries: Entry[]): void {
+    if (entries.length === 0) return;
+    const started = this.opts.clock.monotonic();
+    const commit = this.node.hardState().commit;
     for (const entry of entries) {
-      if (entry.index <= this.appliedIndex) continue;
+      invariant(entry.index === this.appliedIndex + 1, () => `entry ${entry.index} handed to apply after ${this.appliedIndex}`);
+      invariant(entry.index <= commit, () => `entry ${entry.index} handed to apply beyond the commit index ${commit}`);
       if (entry.type === EntryType.ConfChange) {
         const cc = decodeConfChange(entry.data);
         this.opts.applier.applyConfChange(cc, () => this.node.applyConfChange(cc));
@@ -187,7 +211,7 @@ export class RaftDriver {
       }
       this.appliedIndex = entry.index;
     }
-    if (entries.length > 0) this.opts.onApplied(this.appliedIndex);
+    this.opts.events.onApplied?.(this.appliedIndex, this.opts.clock.monotonic() - started);
   }
 
   private async takeSnapshot(): Promise<void> {
@@ -200,6 +224,6 @@ export class RaftDriver {
       this.storage.compact(compactTo);
       await this.opts.log.compact(compactTo);
     }
-    this.opts.logger.info({ index, compactedTo: Math.max(compactTo, 0) }, 'saved snapshot');
+    this.opts.events.onSnapshotSaved?.(index, Math.max(compactTo, 0));
   }
 }

@@ -1,6 +1,7 @@
 // quorum=true reads through ReadIndex, batched: every read that arrives while a round is in
 // flight rides the next round, so one heartbeat round serves all reads queued at that moment.
 // A read is served once the member's applied index reaches the round's read index.
+import type { Clock, Timer } from './seams.js';
 
 interface PendingRead {
   resolve(): void;
@@ -11,10 +12,11 @@ interface PendingRead {
 interface Round {
   ctx: string;
   reads: PendingRead[];
-  timer: NodeJS.Timeout;
+  timer: Timer;
 }
 
 export interface ReadBatcherOptions {
+  clock: Clock;
   /**
    * Makes this member's read contexts unique in the cluster: the leader queues reads by context
    * and answers a context once, so two members both asking with "7" would leave one unanswered.
@@ -35,13 +37,13 @@ export class ReadBatcher {
   private nextCtx = 1;
   /** Confirmed rounds waiting for the applied index to catch up, in read-index order. */
   private waitingApply: { index: number; reads: PendingRead[] }[] = [];
-  private retryTimer: NodeJS.Timeout | undefined;
+  private retryTimer: Timer | undefined;
 
   constructor(private readonly opts: ReadBatcherOptions) {}
 
   read(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.queued.push({ resolve, reject, deadline: Date.now() + this.opts.requestTimeoutMs });
+      this.queued.push({ resolve, reject, deadline: this.opts.clock.now() + this.opts.requestTimeoutMs });
       this.startRound();
     });
   }
@@ -50,7 +52,7 @@ export class ReadBatcher {
   onReadState(ctx: Uint8Array, index: number): void {
     const round = this.round;
     if (!round || Buffer.from(ctx).toString() !== round.ctx) return;
-    clearTimeout(round.timer);
+    this.opts.clock.clearTimer(round.timer);
     this.round = undefined;
     this.waitingApply.push({ index, reads: round.reads });
     this.onApplied(this.opts.appliedIndex());
@@ -64,8 +66,8 @@ export class ReadBatcher {
   }
 
   failAll(err: unknown): void {
-    clearTimeout(this.round?.timer);
-    clearTimeout(this.retryTimer);
+    this.opts.clock.clearTimer(this.round?.timer);
+    this.opts.clock.clearTimer(this.retryTimer);
     const all = [...this.queued, ...(this.round?.reads ?? []), ...this.waitingApply.flatMap((w) => w.reads)];
     this.queued = [];
     this.round = undefined;
@@ -82,7 +84,7 @@ export class ReadBatcher {
       this.opts.requestReadIndex(Buffer.from(ctx));
     } catch {
       // No leader right now: try again shortly, until each read's own deadline.
-      this.retryTimer ??= setTimeout(() => {
+      this.retryTimer ??= this.opts.clock.setTimeout(() => {
         this.retryTimer = undefined;
         this.startRound();
       }, 50);
@@ -90,7 +92,7 @@ export class ReadBatcher {
     }
     const reads = this.queued;
     this.queued = [];
-    const timer = setTimeout(() => {
+    const timer = this.opts.clock.setTimeout(() => {
       // The round was lost (leader changed, message dropped): its reads go first in the next one.
       this.round = undefined;
       this.queued = [...reads, ...this.queued];
@@ -100,7 +102,7 @@ export class ReadBatcher {
   }
 
   private expireOverdue(): void {
-    const now = Date.now();
+    const now = this.opts.clock.now();
     const overdue = this.queued.filter((r) => r.deadline <= now);
     if (overdue.length === 0) return;
     this.queued = this.queued.filter((r) => r.deadline > now);

@@ -1,13 +1,15 @@
 // The replicated state a member applies committed entries to: the v2 key space and the
-// member list. Both go into a snapshot together so a restored member has both.
+// member list. Both go into a snapshot together so a restored member has both. It is the
+// driver's Applier.
 import { Packr } from 'msgpackr';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/types.js';
 import type { StoreEvent } from '../store/types.js';
-import { ConfChangeType } from '../../raft/types.js';
-import type { ConfChange, ConfState, Entry, Snapshot } from '../../raft/types.js';
+import { ConfChangeType } from '../../raft/index.js';
+import type { ConfChange, ConfState, Entry, Snapshot } from '../../raft/index.js';
 import { decodeCommand } from './commands.js';
 import { MembershipError } from './member-service.js';
+import type { Applier } from './raft-driver.js';
 import type { MembershipRefusal } from './member-service.js';
 import { Membership, decodeMemberContext } from './membership.js';
 import type { MemberContext, MembershipData } from './membership.js';
@@ -17,8 +19,8 @@ export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | Membersh
 export interface ApplyListener {
   /** A command this member proposed has been applied; `seq` is its waiter. */
   onOwnApplied(seq: number, outcome: ApplyOutcome | undefined): void;
-  /** The member list changed: a configuration change (`cc`), or a member's peer URLs. */
-  onMembershipChanged(cc?: ConfChange): void;
+  /** The member list changed: a configuration change, a member's peer URLs, or a snapshot. */
+  onMembershipChanged(): void;
 }
 
 interface SnapshotData {
@@ -28,14 +30,19 @@ interface SnapshotData {
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-export class StateMachine {
+export class StateMachine implements Applier {
+  readonly store: Store;
+  membership: Membership;
+
   constructor(
     private readonly selfId: string,
-    public store: Store,
-    public membership: Membership,
+    founders: MembershipData,
     private readonly listener: ApplyListener,
-    private readonly historySize: number,
-  ) {}
+    historySize = 1000,
+  ) {
+    this.store = new Store({ historySize });
+    this.membership = Membership.fromData(founders);
+  }
 
   applyEntry(entry: Entry): void {
     const cmd = decodeCommand(entry.data);
@@ -103,7 +110,7 @@ export class StateMachine {
         this.membership.remove(cc.nodeId);
         break;
     }
-    this.listener.onMembershipChanged(cc);
+    this.listener.onMembershipChanged();
   }
 
   snapshotData(): Uint8Array {
@@ -111,11 +118,12 @@ export class StateMachine {
     return packr.pack(data);
   }
 
+  /** The store keeps its watchers across the restore (see Store.recover). */
   restoreSnapshot(snap: Snapshot): void {
     const data = packr.unpack(snap.data) as SnapshotData;
-    this.store.clearWatchers();
-    this.store = Store.restore(data.store, { historySize: this.historySize });
+    this.store.recover(data.store);
     this.membership = Membership.fromData(data.members);
+    this.listener.onMembershipChanged();
   }
 
   private applyRequest(req: StoreRequest): ApplyOutcome {

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Entry, HardState, Snapshot, SnapshotMetadata } from '../../raft/types.js';
+import type { Entry, HardState, Snapshot, SnapshotMetadata } from '../../raft/index.js';
 import { openLogDb, readEntryBounds, readSnapshotRecords } from './log-db.js';
 import type { LogDb } from './log-db.js';
 import { HARD_STATE_KEY, entryKey, metaKey, snapshotKey } from './log-keys.js';

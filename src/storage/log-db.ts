@@ -1,7 +1,7 @@
 // The LevelDB handle and the two small reads open() needs before any load: which snapshots are
 // recorded and which entry indexes are persisted (keys only, one from each end).
 import { Level } from 'level';
-import type { SnapshotMetadata } from '../../raft/types.js';
+import type { SnapshotMetadata } from '../../raft/index.js';
 import { ENTRY_RANGE, SNAPSHOT_RANGE, entryIndexOf } from './log-keys.js';
 import { decodeSnapshotRecord } from './log-records.js';
 

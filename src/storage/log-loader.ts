@@ -7,8 +7,8 @@
 // or missing, an older recorded snapshot is used only when the log still holds every entry from
 // just after it through the newest snapshot's index, so the server re-applies those entries and
 // nothing committed is lost; otherwise load fails with the newest file's error.
-import { NONE } from '../../raft/types.js';
-import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../../raft/types.js';
+import { NONE } from '../../raft/index.js';
+import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../../raft/index.js';
 import { CorruptLogError } from './corrupt-log-error.js';
 import type { LogDb } from './log-db.js';
 import { ENTRY_RANGE, HARD_STATE_KEY, META_RANGE, metaNameOf } from './log-keys.js';

@@ -1,6 +1,6 @@
 // The typed records of the log database, each a checksummed msgpack value under its key.
 // Entries are stored as [term, type, data]: the index is the key, which the checksum covers.
-import type { Entry, EntryType, HardState, SnapshotMetadata } from '../../raft/types.js';
+import type { Entry, EntryType, HardState, SnapshotMetadata } from '../../raft/index.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
 import { HARD_STATE_KEY, entryIndexOf, entryKey, snapshotKey } from './log-keys.js';
 

@@ -9,7 +9,7 @@
 import { open, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import type { Snapshot, SnapshotMetadata } from '../../raft/types.js';
+import type { Snapshot, SnapshotMetadata } from '../../raft/index.js';
 import { CorruptLogError } from './corrupt-log-error.js';
 import { hex16 } from './log-keys.js';
 import { packr } from './record-codec.js';

@@ -48,7 +48,7 @@ const countedAsSuccess = new WeakSet<EtcdError>();
 export class Store {
   private currentIndex = 0;
   private tree = new KeyTree();
-  private readonly history: EventHistory;
+  private history: EventHistory;
   private readonly hub = new WatcherHub();
   private counters = new StoreStats();
 
@@ -145,11 +145,6 @@ export class Store {
     return this.hub.register(key, recursive, opts.stream === true, sinceIndex, onEvent, onCleared);
   }
 
-  /** Drops every watcher (before a snapshot replaces this store): each hears 400 "watcher is cleared". */
-  clearWatchers(): void {
-    this.hub.clear(new EtcdError(ErrorCode.WatcherCleared, '', this.currentIndex));
-  }
-
   /** The body of /v2/stats/store. */
   stats(): StoreStatsJSON {
     return this.counters.toJSON(this.hub.count);
@@ -166,13 +161,28 @@ export class Store {
   }
 
   static restore(data: Uint8Array, opts: StoreOptions = {}): Store {
-    const state = decodeSnapshot(data);
     const store = new Store(opts);
-    store.currentIndex = state.index;
-    store.tree = state.tree;
-    store.counters = new StoreStats(state.stats);
-    for (const ev of state.history.slice(-store.history.capacity)) store.history.add(freezeEvent(ev));
+    store.recover(data);
     return store;
+  }
+
+  /**
+   * Replaces the replicated state with a snapshot's (a member installing its leader's snapshot)
+   * and keeps the watchers, as etcd's store recovery does. Every event up to the old index was
+   * matched against them live; each resumes past it: the new history's matching events are
+   * delivered, a watcher whose next event has left the history is told so (401), and the rest
+   * wait for the next matching write.
+   */
+  recover(data: Uint8Array): void {
+    const state = decodeSnapshot(data);
+    if (state.index < this.currentIndex) throw new Error(`store snapshot at index ${state.index} is behind the store (${this.currentIndex})`);
+    const seenThrough = this.currentIndex;
+    this.currentIndex = state.index;
+    this.tree = state.tree;
+    this.counters = new StoreStats(state.stats);
+    this.history = new EventHistory(this.history.capacity);
+    for (const ev of state.history.slice(-this.history.capacity)) this.history.add(freezeEvent(ev));
+    this.hub.resume(seenThrough + 1, (key, recursive, since) => this.history.scan(key, recursive, since, this.currentIndex));
   }
 
   // ---- the operations (etcd's Set, Create, Update, CompareAndSwap, Delete, CompareAndDelete) ----

@@ -2,11 +2,15 @@
 // operation runs, exactly where etcd does it; delivery waits until the operation has finished,
 // so a callback always sees a consistent store.
 import { isHiddenBelow } from './path.js';
-import type { EtcdError, StoreEvent } from './types.js';
+import { EtcdError } from './types.js';
+import type { StoreEvent } from './types.js';
 
 export type EventCallback = (ev: StoreEvent) => void;
-/** Told when the watcher is dropped by a snapshot restore (etcd's 400 "watcher is cleared"). */
+/** Told when the watcher is dropped because the events it waits for left the history (401). */
 export type ClearedCallback = (err: EtcdError) => void;
+
+/** The first event at or after `since` for a watcher of key; throws 401 when `since` left the history. */
+export type HistoryScan = (key: string, recursive: boolean, since: number) => StoreEvent | undefined;
 
 export interface StoreWatcher {
   /** Stops the watch and frees it; safe to call more than once, or after a one-shot fired. */
@@ -118,15 +122,33 @@ export class WatcherHub {
     }
   }
 
-  /** Drops every watcher, telling each through its onCleared. */
-  clear(err: EtcdError): void {
+  /**
+   * After the store jumped ahead (a snapshot was installed): each watcher, from `seenFrom` or its
+   * own later start, gets the events the history holds for it — a one-shot the first, a stream
+   * all — or, when they have left the history, is dropped and told through onCleared. The rest
+   * stay registered for the next matching write.
+   */
+  resume(seenFrom: number, scan: HistoryScan): void {
     const all = [...this.byKey.values()].flatMap((watchers) => [...watchers]);
-    this.byKey.clear();
-    this.registered = 0;
+    const cleared: [RegisteredWatcher, EtcdError][] = [];
     for (const w of all) {
-      w.removed = true;
-      w.onCleared?.(err);
+      try {
+        for (let ev = scan(w.key, w.recursive, Math.max(seenFrom, w.sinceIndex)); ev !== undefined; ev = scan(w.key, w.recursive, ev.etcdIndex + 1)) {
+          this.queuedWatchers.push(w);
+          this.queuedEvents.push(ev);
+          if (!w.stream) {
+            this.unregister(w);
+            break;
+          }
+        }
+      } catch (err) {
+        if (!(err instanceof EtcdError)) throw err;
+        this.unregister(w);
+        cleared.push([w, err]);
+      }
     }
+    this.deliver();
+    for (const [w, err] of cleared) w.onCleared?.(err);
   }
 }
 

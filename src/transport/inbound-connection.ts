@@ -2,7 +2,7 @@
 // and its cluster; then it is either a stream of raft messages (and snapshots) from a peer, or
 // a one-shot request. Bad bytes close this connection and nothing else.
 import type { Socket } from 'node:net';
-import type { Message } from '../../raft/types.js';
+import type { Message } from '../../raft/index.js';
 import { encodeFrame, FrameDecoder, FrameError } from './frame-codec.js';
 import type { PinoLikeLogger } from './logger.js';
 import { SnapshotAssembler } from './snapshot-assembler.js';

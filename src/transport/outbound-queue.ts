@@ -1,7 +1,7 @@
 // Messages waiting for one peer's connection. Bounded by count and bytes: when full, the oldest
 // are dropped, since raft retransmits whatever a follower did not acknowledge and the newest
 // messages carry the freshest terms and commit indexes.
-import type { Message } from '../../raft/types.js';
+import type { Message } from '../../raft/index.js';
 
 export interface QueueLimits {
   maxMessages: number;

@@ -3,8 +3,8 @@
 // they go into a bounded queue that is written out once per event-loop turn as one frame.
 import { connect } from 'node:net';
 import type { Socket } from 'node:net';
-import { MessageType } from '../../raft/types.js';
-import type { Message } from '../../raft/types.js';
+import { MessageType } from '../../raft/index.js';
+import type { Message } from '../../raft/index.js';
 import { Backoff } from './backoff.js';
 import { encodeFrame, FrameDecoder, FrameError } from './frame-codec.js';
 import type { TransportLimits } from './limits.js';

@@ -2,8 +2,10 @@
 // sends, a listener for the streams peers open to it, and one-shot requests for cluster queries.
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
-import type { Message } from '../../raft/types.js';
+import { MessageType } from '../../raft/index.js';
+import type { Message } from '../../raft/index.js';
 import { InboundConnection } from './inbound-connection.js';
+import { LeaderStats } from './leader-stats.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { TransportLimits } from './limits.js';
 import type { PinoLikeLogger } from './logger.js';
@@ -55,6 +57,10 @@ export class PeerTransport {
   private readonly inboundStreams = new Map<string, Socket>();
   private readonly requestSockets = new Set<Socket>();
   private readonly refusalsLogged = new Set<string>();
+  private readonly followers = new LeaderStats();
+  /** AppendEntries sent and received (etcd's sendAppendRequestCnt and recvAppendRequestCnt). */
+  appendsSent = 0;
+  appendsReceived = 0;
   private stopped = false;
 
   constructor(private readonly opts: PeerTransportOptions) {
@@ -115,7 +121,10 @@ export class PeerTransport {
         logger: this.log,
         stats,
         events: {
-          onUnreachable: (peer) => this.opts.onUnreachable?.(peer),
+          onUnreachable: (peer) => {
+            this.followers.failed(peer);
+            this.opts.onUnreachable?.(peer);
+          },
           onSnapshotStatus: (peer, ok) => this.opts.onSnapshotStatus?.(peer, ok),
           onActive: (peer, active) => this.opts.onPeerActive?.(peer, active),
           onRefused: (peer, reason) => this.opts.onRefused?.(peer, reason),
@@ -136,13 +145,17 @@ export class PeerTransport {
     this.links.get(id)?.close();
     this.links.delete(id);
     this.stats.delete(id);
+    this.followers.forget(id);
     this.inboundStreams.get(id)?.destroy();
   }
 
   /** Hands each peer its messages (in order) for the next write; messages to unknown peers are dropped. */
   send(msgs: Message[]): void {
     const byPeer = new Map<string, Message[]>();
+    const now = Date.now();
     for (const m of msgs) {
+      if (m.type === MessageType.App) this.appendsSent++;
+      else if (m.type === MessageType.Heartbeat) this.followers.heartbeatSent(m.to, now);
       const batch = byPeer.get(m.to);
       if (batch) batch.push(m);
       else byPeer.set(m.to, [m]);
@@ -154,6 +167,11 @@ export class PeerTransport {
   request(urls: string[], kind: string, body: unknown, timeoutMs: number): Promise<unknown> {
     if (this.stopped) return Promise.reject(new Error('peer transport is stopped'));
     return sendPeerRequest({ urls, kind, body, timeoutMs, from: this.identity(), sockets: this.requestSockets });
+  }
+
+  /** The body of /v2/stats/leader for a leader with these followers. */
+  leaderStats(leaderId: string, followerIds: string[]): object {
+    return this.followers.toJSON(leaderId, followerIds);
   }
 
   /** A copy of the counters kept for a peer, or undefined for one not added. */
@@ -182,7 +200,7 @@ export class PeerTransport {
       logger: this.log,
       handshakeTimeoutMs: this.limits.handshakeTimeoutMs,
       maxSnapshotBytes: this.limits.maxSnapshotBytes,
-      onMessages: (msgs) => this.opts.onMessages(msgs),
+      onMessages: (msgs) => this.received(msgs),
       onRequest: (kind, body, from) => this.answerRequest(kind, body, from),
       onStreamOpened: (from, s) => {
         // The peer redialed: its previous connection is dead even if no FIN reached us.
@@ -197,6 +215,15 @@ export class PeerTransport {
       },
       firstRefusal: (key) => this.firstRefusal(key),
     });
+  }
+
+  private received(msgs: Message[]): void {
+    const now = Date.now();
+    for (const m of msgs) {
+      if (m.type === MessageType.App) this.appendsReceived++;
+      else if (m.type === MessageType.HeartbeatResp || m.type === MessageType.AppResp) this.followers.answered(m.from, now);
+    }
+    this.opts.onMessages(msgs);
   }
 
   private async answerRequest(kind: string, body: unknown, from: string): Promise<unknown> {

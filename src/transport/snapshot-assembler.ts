@@ -1,6 +1,6 @@
 // Receiver side of a snapshot stream: collects the chunks of the one snapshot in progress on a
 // connection into a buffer sized once from the header.
-import type { Message } from '../../raft/types.js';
+import type { Message } from '../../raft/index.js';
 import { FrameError } from './frame-codec.js';
 import type { SnapBegin, SnapChunk } from './wire.js';
 

@@ -2,7 +2,7 @@
 // chunks with at most a window of them unacknowledged. The window keeps a large snapshot from
 // filling the socket, so heartbeats written between chunks wait behind a chunk or two at most,
 // and the per-chunk acknowledgements tell a stalled receiver from a slow one.
-import type { Message } from '../../raft/types.js';
+import type { Message } from '../../raft/index.js';
 import { encodeFrame } from './frame-codec.js';
 import type { SnapBegin, SnapChunk } from './wire.js';
 

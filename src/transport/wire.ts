@@ -2,7 +2,7 @@
 // A dialer opens with Hello; the listener answers Welcome or Refuse. A stream connection then
 // carries Msgs and snapshot frames one way and SnapAck back; a request connection carries one
 // Req and one Resp.
-import type { Message } from '../../raft/types.js';
+import type { Message } from '../../raft/index.js';
 import { FrameError } from './frame-codec.js';
 
 export const PROTOCOL_VERSION = 1;

@@ -24,7 +24,7 @@ describe('defaults', () => {
       maxWals: 5,
       cors: ['*'],
       logLevel: 'info',
-      preVote: false,
+      preVote: true,
       strictReconfigCheck: true,
     });
   });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ReadBatcher } from '../../src/server/read-batcher.js';
+import { FakeClock } from '../support/fake-clock.js';
 
 function batcher(prefix: string, asked: string[], applied = { index: 0 }): ReadBatcher {
   return new ReadBatcher({
+    clock: new FakeClock(),
     contextPrefix: prefix,
     requestReadIndex: (ctx) => asked.push(Buffer.from(ctx).toString()),
     appliedIndex: () => applied.index,

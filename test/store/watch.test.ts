@@ -265,20 +265,64 @@ describe('removing watchers', () => {
     expect(hub.watchedKeys).toBe(0);
   });
 
-  it('clearWatchers tells every watcher it was cleared (400) and forgets them', () => {
-    const s = new Store();
-    put(s, '/a', { val: '1' });
+});
+
+describe('watchers across a snapshot install (recover)', () => {
+  /** A follower's store at `/k`=1 and a leader's that has gone on by `writes` more sets. */
+  function behind(writes: number, historySize = 1000): { follower: Store; leader: Store } {
+    const follower = new Store({ historySize });
+    const leader = new Store({ historySize });
+    for (const s of [follower, leader]) put(s, '/k', { val: '1' });
+    for (let i = 0; i < writes; i++) put(leader, i % 2 === 0 ? '/other' : '/k', { val: String(i) });
+    return { follower, leader };
+  }
+
+  it('a long poll whose event the snapshot skipped gets it from the new history', async () => {
+    const { follower, leader } = behind(3);
+    const poll = watching(follower, '/k');
+    follower.recover(leader.save());
+    await settle();
+    expect(poll.events.map((ev) => [ev.action, ev.node.key, ev.node.value, ev.node.modifiedIndex])).toEqual([['set', '/k', '1', 3]]);
+    expect(follower.watcherCount).toBe(0);
+  });
+
+  it('a stream gets every skipped event in order, then keeps watching', async () => {
+    const { follower, leader } = behind(6);
+    const stream = watching(follower, '/k', { stream: true });
+    follower.recover(leader.save());
+    await settle();
+    expect(stream.events.map((ev) => ev.node.modifiedIndex)).toEqual([3, 5, 7]);
+    put(follower, '/k', { val: 'next' });
+    expect(stream.events.map((ev) => ev.node.modifiedIndex)).toEqual([3, 5, 7, 8]);
+  });
+
+  it('a watcher with nothing in the skipped events stays registered and wakes on the next matching write', async () => {
+    const { follower, leader } = behind(1);
+    const poll = watching(follower, '/k');
+    follower.recover(leader.save());
+    await settle();
+    expect(poll.events).toEqual([]);
+    expect(follower.watcherCount).toBe(1);
+    put(follower, '/k', { val: 'later' });
+    expect(poll.events.map((ev) => ev.node.value)).toEqual(['later']);
+  });
+
+  it('a watcher whose next event left the history is dropped and told 401, as a new watch there would be', () => {
+    const { follower, leader } = behind(10, 3);
     const cleared: string[] = [];
-    s.watch('/a', {}, () => {}, (err) => cleared.push(JSON.stringify(err.toJSON())));
-    s.watch('/b', { stream: true, recursive: true }, () => {}, (err) => cleared.push(JSON.stringify(err.toJSON())));
-    const woken = watching(s, '/a');
-    s.clearWatchers();
+    follower.watch('/k', {}, () => {}, (err) => cleared.push(JSON.stringify(err.toJSON())));
+    follower.recover(leader.save());
     expect(cleared).toEqual([
-      '{"errorCode":400,"message":"watcher is cleared due to etcd recovery","index":1}',
-      '{"errorCode":400,"message":"watcher is cleared due to etcd recovery","index":1}',
+      '{"errorCode":401,"message":"The event in requested index is outdated and cleared","cause":"the requested history has been cleared [9/2]","index":11}',
     ]);
-    expect(s.watcherCount).toBe(0);
-    put(s, '/a', { val: '2' });
-    expect(woken.seen).toEqual([]);
+    expect(follower.watcherCount).toBe(0);
+  });
+
+  it('refuses a snapshot behind the store: the index never goes back', () => {
+    const { follower, leader } = behind(2);
+    const old = follower.save();
+    follower.recover(leader.save());
+    expect(() => follower.recover(old)).toThrow(/behind the store/);
+    expect(follower.index).toBe(3);
   });
 });

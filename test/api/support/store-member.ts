@@ -41,11 +41,11 @@ export class StoreMember implements MemberService {
     return this.store.apply(req);
   }
 
-  watch(req: V2Request, onEvent: (ev: StoreEvent) => void, onClosed?: () => void): WatchHandle {
+  watch(req: V2Request, onEvent: (ev: StoreEvent) => void, onClosed: () => void): WatchHandle {
     this.lastRequest = req;
     const startIndex = this.store.index;
     const opts = { recursive: req.recursive, stream: req.stream, sinceIndex: req.waitIndex };
-    const watcher = this.store.watch(req.path, opts, onEvent, onClosed && (() => onClosed()));
+    const watcher = this.store.watch(req.path, opts, onEvent, () => onClosed());
     this.openWatches++;
     let open = true;
     return {

@@ -1,5 +1,6 @@
 // /v2/stats/leader: per-follower round-trip latency (heartbeat to its answer) and counts of
-// successful answers and failed sends, in etcd's shape (latencies in milliseconds).
+// successful answers and failed sends, in etcd's shape (latencies in milliseconds). Kept by the
+// transport, which sees every message, as etcd's rafthttp keeps it.
 
 interface FollowerStats {
   latency: { current: number; average: number; standardDeviation: number; minimum: number; maximum: number };

@@ -1,0 +1,70 @@
+// The composition root of one member: configuration in; the logger, the durable log (with its
+// fsync metric), the peer transport, the Member and the HTTP app made and wired here; listeners,
+// signals and the process's exit owned here. Nothing under src/ reaches back to api/ or bin/.
+import { buildApp } from '../api/app.js';
+import type { MemberConfig } from '../src/server/config.js';
+import { resolveIdentity } from '../src/server/identity.js';
+import { createLogger } from '../src/server/logger.js';
+import { Member } from '../src/server/member.js';
+import { MemberMetrics } from '../src/server/metrics.js';
+import { systemClock } from '../src/server/seams.js';
+import { ETCD_SERVER_VERSION } from '../src/server/version.js';
+import { DurableLog } from '../src/storage/durable-log.js';
+import { PeerTransport } from '../src/transport/peer-transport.js';
+
+export async function serve(config: MemberConfig): Promise<void> {
+  const logger = createLogger(config.name, config.logLevel);
+  const metrics = new MemberMetrics();
+  const log = await DurableLog.open(config.dataDir, {
+    logger,
+    onSync: (ms) => metrics.fsyncDuration.observe(ms / 1000),
+  });
+  let member: Member;
+  try {
+    const loaded = await log.load();
+    const { identity, knownMembers, how } = await resolveIdentity(config, loaded.meta.identity, (id) => log.setMeta('identity', id));
+    const said = { restarted: 'restarting member from its data', joined: 'joining a running cluster', founded: 'starting a new member of a new cluster' };
+    logger.info({ memberId: identity.memberId, clusterId: identity.clusterId, entries: loaded.entries.length }, said[how]);
+    member = new Member({
+      config,
+      identity,
+      loaded,
+      log,
+      clock: systemClock,
+      random: Math.random,
+      logger,
+      metrics,
+      peers: (handlers) =>
+        new PeerTransport({ ...handlers, memberId: identity.memberId, clusterId: identity.clusterId, listenUrls: config.listenPeerUrls, logger }),
+      knownMembers,
+      onFatal: () => process.exit(1),
+      onRemoved: () => void stop('removed from the cluster', 1),
+    });
+  } catch (err) {
+    await log.close();
+    throw err;
+  }
+  // /version names the etcd whose API this is: clients check it; raftkv's own version means nothing to them.
+  const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: ETCD_SERVER_VERSION });
+  await member.start();
+
+  let stopping = false;
+  async function stop(reason: string, code: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'stopping');
+    await app.close();
+    await member.stop();
+    await log.close();
+    logger.info({}, 'stopped');
+    process.exit(code);
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+
+  for (const url of config.listenClientUrls) {
+    const { hostname, port } = new URL(url);
+    await app.listen({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
+  }
+  logger.info({ clientURLs: config.listenClientUrls, peerURLs: config.listenPeerUrls }, 'serving client requests');
+}
