@@ -1,0 +1,176 @@
+// The server layer in one process: three real Members over a fake clock, in-memory disks and a
+// network the test cuts and drops messages on. Every wait is in fake time.
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageType } from '../../raft/index.js';
+import { EtcdError } from '../../src/store/types.js';
+import type { StoreEvent } from '../../src/store/types.js';
+import { MemberCluster } from './support/member-cluster.js';
+
+let cluster: MemberCluster | undefined;
+
+afterEach(async () => {
+  const running = cluster;
+  cluster = undefined;
+  if (!running) return;
+  for (const m of running.members) expect(m.fatal).toEqual([]);
+  await running.stop();
+});
+
+async function started(settings: ConstructorParameters<typeof MemberCluster>[0] = {}): Promise<MemberCluster> {
+  cluster = await new MemberCluster(settings).start();
+  return cluster;
+}
+
+async function getValue(c: MemberCluster, i: number, key: string): Promise<string | undefined> {
+  try {
+    return (await c.members[i]!.member.handle(c.request({ method: 'GET', path: key }))).node.value;
+  } catch (err) {
+    if (err instanceof EtcdError && err.code === 100) return undefined;
+    throw err;
+  }
+}
+
+describe('a member proposing writes', () => {
+  it('a follower forwards a write to the leader and answers with the applied event; every member applies it', async () => {
+    const c = await started();
+    const follower = c.follower();
+    const ev = await c.within(follower.member.handle(c.request({ method: 'PUT', path: '/k', val: 'v' })), 'the write applied');
+    expect(ev.action).toBe('set');
+    expect(ev.node.value).toBe('v');
+    await c.clock.advance(100);
+    for (let i = 0; i < 3; i++) expect(await getValue(c, i, '/k')).toBe('v');
+  });
+
+  it('a write on a member cut off from the quorum times out with etcd\'s error, and the member keeps running', async () => {
+    const c = await started();
+    const lonely = c.follower();
+    c.net.isolate(lonely.member.memberId);
+    const write = c.within(lonely.member.handle(c.request({ method: 'PUT', path: '/k', val: 'v' })), 'the write answered', 60_000);
+    const err = await write.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EtcdError);
+    expect((err as EtcdError).toJSON()).toMatchObject({ errorCode: 300, cause: expect.stringMatching(/^etcdserver: request timed out/) });
+    expect(lonely.metrics.proposalsFailed.value).toBe(1);
+    c.net.heal();
+    await c.clock.until(() => lonely.member.leaderId() !== undefined, 'the member rejoined a leader');
+    await c.within(lonely.member.handle(c.request({ method: 'PUT', path: '/k', val: 'after' })), 'a write after healing');
+  });
+
+  it('a write forwarded to a leader that is then lost times out naming the previous leader\'s failure', async () => {
+    const c = await started();
+    const oldLeader = c.leader()!;
+    const follower = c.follower();
+    c.net.isolate(oldLeader.member.memberId);
+    // The follower still believes in the old leader: its forward is lost with it.
+    const write = c.within(follower.member.handle(c.request({ method: 'PUT', path: '/k', val: 'v' })), 'the write answered', 60_000);
+    const err = (await write.catch((e: unknown) => e)) as EtcdError;
+    expect(c.leader()).not.toBe(oldLeader);
+    expect(err.toJSON()).toMatchObject({ errorCode: 300, cause: 'etcdserver: request timed out, possibly due to previous leader failure' });
+  });
+
+  it('a write made while there is no leader waits for the election instead of failing at once', async () => {
+    const c = await started();
+    const oldLeader = c.leader()!;
+    c.net.isolate(oldLeader.member.memberId);
+    const survivor = c.members.find((m) => m !== oldLeader)!;
+    await c.clock.until(() => survivor.member.leaderId() === undefined || survivor.member.leaderId() !== oldLeader.member.memberId, 'the survivor gave up on the old leader');
+    const ev = await c.within(survivor.member.handle(c.request({ method: 'PUT', path: '/k', val: 'v' })), 'the write applied under the new leader');
+    expect(ev.node.value).toBe('v');
+  });
+});
+
+describe('membership changes', () => {
+  it('a change whose proposal is lost is proposed again until it applies, and applies once', async () => {
+    const c = await started();
+    const follower = c.follower();
+    c.net.dropNext = (m) => m.type === MessageType.Prop && m.from === follower.member.memberId;
+    const added = await c.within(follower.member.addMember!(['http://10.0.0.9:2380']), 'the member added');
+    expect(c.net.dropNext).toBeUndefined();
+    await c.clock.advance(100);
+    for (const m of c.members) {
+      const listed = m.member.members().filter((x) => x.id === added.id);
+      expect(listed).toEqual([{ id: added.id, name: '', peerURLs: ['http://10.0.0.9:2380'], clientURLs: [], isLearner: true }]);
+    }
+  });
+
+  it('the leader promotes a learner to voter once it has caught up', async () => {
+    const c = await started();
+    for (let i = 0; i < 5; i++) await c.within(c.leader()!.member.handle(c.request({ method: 'PUT', path: `/k${i}`, val: 'v' })), 'a write');
+    const added = await c.within(c.leader()!.member.addMember!(['http://10.0.0.4:2380']), 'the learner added');
+    const founder = c.members[0]!;
+    const identity = { ...founder.identity, memberId: added.id };
+    const config = c.configFor('m4', ['http://10.0.0.4:2380']);
+    await c.launch(config, identity);
+    expect(c.leader()!.member.members().find((m) => m.id === added.id)?.isLearner).toBe(true);
+    await c.clock.until(() => c.leader()!.member.members().find((m) => m.id === added.id)?.isLearner === undefined, 'the learner promoted');
+    expect(founder.member.members().find((m) => m.id === added.id)).toEqual({ id: added.id, name: 'm4', peerURLs: ['http://10.0.0.4:2380'], clientURLs: ['http://m4.test:2379'] });
+    expect(await getValue(c, 3, '/k4')).toBe('v');
+  });
+
+  it('refuses to remove a member twice, as etcd does', async () => {
+    const c = await started();
+    const gone = c.follower();
+    await c.within(c.leader()!.member.removeMember!(gone.member.memberId), 'the member removed');
+    await c.clock.until(() => gone.removed, 'the removed member told it was removed');
+    const again = await c.leader()!.member.removeMember!(gone.member.memberId).catch((e: unknown) => e);
+    expect(again).toMatchObject({ refusal: 'removed' });
+  });
+});
+
+describe('TTLs', () => {
+  it('keys expire when the leader proposes a SYNC, at the same index everywhere; a member cut off from the leader keeps them', async () => {
+    const c = await started();
+    await c.within(c.leader()!.member.handle(c.request({ method: 'PUT', path: '/ttl', val: 'v', ttl: 2 })), 'the ttl write');
+    const cutOff = c.follower();
+    c.net.isolate(cutOff.member.memberId);
+    await c.clock.advance(3000);
+    const others = c.members.filter((m) => m !== cutOff);
+    for (const m of others) await expect(m.member.handle(c.request({ method: 'GET', path: '/ttl' }))).rejects.toMatchObject({ errorCode: 100 });
+    expect((await cutOff.member.handle(c.request({ method: 'GET', path: '/ttl' }))).node.value).toBe('v');
+    c.net.heal();
+    await c.clock.until(() => cutOff.member.indexes().etcdIndex === others[0]!.member.indexes().etcdIndex, 'the cut-off member caught up');
+    await expect(cutOff.member.handle(c.request({ method: 'GET', path: '/ttl' }))).rejects.toMatchObject({ errorCode: 100 });
+  });
+});
+
+describe('a snapshot installed while watches are open', () => {
+  it('a long poll whose event the snapshot skipped is answered, a stream gets every skipped event, another waits for the next write', async () => {
+    const c = await started({ snapshotCount: 20 });
+    const behind = c.follower();
+    const poll: StoreEvent[] = [];
+    const stream: StoreEvent[] = [];
+    const quiet: StoreEvent[] = [];
+    const closed: string[] = [];
+    behind.member.watch(c.request({ method: 'GET', path: '/k', wait: true }), (ev) => poll.push(ev), () => closed.push('poll'));
+    behind.member.watch(c.request({ method: 'GET', path: '/s', wait: true, stream: true }), (ev) => stream.push(ev), () => closed.push('stream'));
+    behind.member.watch(c.request({ method: 'GET', path: '/quiet', wait: true }), (ev) => quiet.push(ev), () => closed.push('quiet'));
+    c.net.isolate(behind.member.memberId);
+    const leader = c.leader() ?? (await c.clock.until(() => c.leader() !== undefined, 'a leader'), c.leader()!);
+    const write = (path: string, val: string): Promise<StoreEvent> => c.within(leader.member.handle(c.request({ method: 'PUT', path, val })), `write ${path}`);
+    await write('/k', 'skipped');
+    await write('/s', '1');
+    for (let i = 0; i < 60; i++) await write('/filler', String(i));
+    await write('/s', '2');
+    const installsBefore = behind.log.disk.snapshotIndex();
+    c.net.heal();
+    await c.clock.until(() => behind.member.indexes().etcdIndex === leader.member.indexes().etcdIndex, 'the member behind caught up');
+    expect(behind.log.disk.snapshotIndex()).toBeGreaterThan(installsBefore);
+    expect(poll.map((ev) => [ev.node.key, ev.node.value])).toEqual([['/k', 'skipped']]);
+    expect(stream.map((ev) => ev.node.value)).toEqual(['1', '2']);
+    expect(quiet).toEqual([]);
+    expect(closed).toEqual([]);
+    await write('/quiet', 'woken');
+    await c.clock.advance(100);
+    expect(quiet.map((ev) => ev.node.value)).toEqual(['woken']);
+  });
+});
+
+describe('metrics', () => {
+  it('apply durations are recorded for every applied batch', async () => {
+    const c = await started();
+    const leader = c.leader()!;
+    const before = leader.metrics.render();
+    await c.within(leader.member.handle(c.request({ method: 'PUT', path: '/m', val: 'v' })), 'a write');
+    const count = (text: string): number => Number(/raftkv_server_apply_duration_seconds_count (\d+)/.exec(text)![1]);
+    expect(count(leader.metrics.render())).toBeGreaterThan(count(before));
+  });
+});
