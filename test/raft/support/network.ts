@@ -7,7 +7,8 @@ import { RawNode } from '../../../raft/raw-node.js';
 import { EntryType, NONE } from '../../../raft/types.js';
 import type { ConfState, Entry, Message, RaftConfig, ReadState, Ready } from '../../../raft/types.js';
 
-export type NodeOptions = Partial<Omit<RaftConfig, 'id' | 'storage' | 'random'>> & { seed?: number };
+/** Node settings; `random` (if given) replaces the source seeded by `seed`. */
+export type NodeOptions = Partial<Omit<RaftConfig, 'id' | 'storage'>> & { seed?: number };
 
 export interface Peer {
   id: string;
