@@ -240,9 +240,10 @@ export class InteractionEnv {
   private handleReady(id: string): boolean {
     const peer = this.net.peer(id);
     const confChangesBefore = peer.confStates.length;
-    const rd = this.attempt(() => this.net.processReady(id));
+    // Printed as soon as it is taken, so that what the core logs while it is carried out
+    // (applying a conf change, say) follows it.
+    const rd = this.attempt(() => this.net.processReady(id, (taken) => this.printReady(taken)));
     if (rd === undefined) return false;
-    this.printReady(rd);
     for (const cs of peer.confStates.slice(confChangesBefore)) this.print(`applied conf change: voters=${list(cs.voters)} learners=${list(cs.learners)}`);
     return true;
   }

@@ -102,11 +102,15 @@ export class Network {
     for (let i = 0; i < times; i++) for (const peer of this.peers.values()) peer.node.tick();
   }
 
-  /** Carries out one Ready of `id` (if any) and returns it; its messages join the queue. */
-  processReady(id: string): Ready | undefined {
+  /**
+   * Carries out one Ready of `id` (if any) and returns it; its messages join the queue.
+   * `inspect` sees the Ready as soon as it is taken, before any of it is carried out.
+   */
+  processReady(id: string, inspect?: (rd: Ready) => void): Ready | undefined {
     const peer = this.peer(id);
     if (!peer.node.hasReady()) return undefined;
     const rd = peer.node.ready();
+    inspect?.(rd);
     if (rd.snapshot) {
       peer.storage.applySnapshot(rd.snapshot);
       peer.appliedIndex = rd.snapshot.metadata.index;
