@@ -7,6 +7,29 @@
 // is exactly electionTick and `tick-election` makes any follower campaign. Readies are carried out by the unit tests' Network (persist
 // into MemoryStorage, queue the messages, apply committed entries, advance); messages wait
 // in one queue until a command delivers them.
+//
+// Commands (ids: node ids; where a command takes a list, no ids means every node):
+//   add-nodes N voters=(1,2,3) [learners=(4)] [pre-vote=true] [check-quorum=true]
+//             [election-tick=10] [heartbeat-tick=1] [max-inflight=N] [max-size=N]
+//                                  start N nodes (the next ids) with that configuration
+//   campaign ID                    start an election (a pre-election with pre-vote)
+//   propose ID DATA                propose a normal entry
+//   propose-conf-change ID add=X | remove=X | add-learner=X
+//   transfer-leadership from=ID to=ID   ask `from` (leader or follower) to hand over to `to`
+//   read-index ID CTX              ask for a read point, answered as a ReadState with CTX
+//   tick-election [ids]            tick electionTick times
+//   tick-heartbeat [ids]           tick heartbeatTick times
+//   set-randomized-election-timeout ID timeout=T
+//   process-ready [ids]            carry out one Ready of each (persist, queue msgs, apply, advance)
+//   deliver-msgs [ids] [type=T]    step the queued messages addressed to them (of type T)
+//   stabilize [ids]                process Readies and deliver messages among them until idle
+//   isolate [ids] / heal [ids]     drop / stop dropping messages from or to them, at delivery
+//   status [ids]                   role, hard state, configuration, progress (on a leader)
+//   raft-state [ids]               one line per node
+//   raft-log ID                    the entries the node has persisted
+//   log-level info | warn | none   which of the core's log lines to print (default info)
+// A call into the core that throws (a refused proposal, say) prints `error: <message>`; a
+// mistake in the transcript itself (an unknown command or node) fails the test.
 import { decodeConfChange } from '../../../raft/conf-change-codec.js';
 import { ConfChangeType, EntryType, MessageType, NONE } from '../../../raft/types.js';
 import type { ConfChange, ConfState, Entry, Message, RaftLogger, Ready, Snapshot } from '../../../raft/types.js';
