@@ -32,7 +32,7 @@
 // mistake in the transcript itself (an unknown command or node) fails the test.
 import { decodeConfChange } from '../../../raft/conf-change-codec.js';
 import { ConfChangeType, EntryType, MessageType, NONE } from '../../../raft/types.js';
-import type { ConfChange, ConfState, Entry, Message, RaftLogger, Ready, Snapshot } from '../../../raft/types.js';
+import type { ConfChange, ConfState, Entry, Message, RaftConfig, RaftLogger, Ready, Snapshot } from '../../../raft/types.js';
 import { Network, bytes, text } from './network.js';
 import type { NodeOptions } from './network.js';
 import { listValue, parseCommand } from './transcript.js';
@@ -50,6 +50,27 @@ const CONF_CHANGE_KEYS = new Map<string, ConfChangeType>([
 ]);
 const CONF_CHANGE_NAMES = new Map([...CONF_CHANGE_KEYS].map(([name, type]) => [type, name]));
 
+function parseBoolean(value: string): boolean {
+  if (value !== 'true' && value !== 'false') throw new Error(`expected true or false, got ${value}`);
+  return value === 'true';
+}
+
+function parseCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${value}`);
+  return n;
+}
+
+/** The options of add-nodes: which RaftConfig field each sets, and how its value reads. */
+const NODE_OPTIONS = new Map<string, [keyof RaftConfig, (value: string) => boolean | number]>([
+  ['pre-vote', ['preVote', parseBoolean]],
+  ['check-quorum', ['checkQuorum', parseBoolean]],
+  ['election-tick', ['electionTick', parseCount]],
+  ['heartbeat-tick', ['heartbeatTick', parseCount]],
+  ['max-inflight', ['maxInflightMsgs', parseCount]],
+  ['max-size', ['maxSizePerMsg', parseCount]],
+]);
+
 /** Timing of a node, kept for the tick commands. */
 interface Timing {
   electionTick: number;
@@ -60,6 +81,8 @@ export class InteractionEnv {
   private readonly net = new Network([]);
   private readonly timing = new Map<string, Timing>();
   private readonly isolated = new Set<string>();
+  /** Who sent each queued message: not always `from` (a forwarded TransferLeader names the transferee). */
+  private readonly senders = new WeakMap<Message, string>();
   /** What each node's random source returns (0 unless set-randomized-election-timeout changed it). */
   private readonly randomDraw = new Map<string, number>();
   private level: LogLevel = 'info';
@@ -139,38 +162,18 @@ export class InteractionEnv {
   private addNodes(c: Command): void {
     const count = Number(one(c.positional, 'a node count'));
     const confState: ConfState = { voters: listValue(c.keyed.get('voters') ?? '()'), learners: listValue(c.keyed.get('learners') ?? '()') };
-    const options: NodeOptions = {};
-    const timing: Timing = { electionTick: 10, heartbeatTick: 1 };
+    const settings: NodeOptions & Timing = { electionTick: 10, heartbeatTick: 1 };
     for (const [name, value] of c.keyed) {
-      switch (name) {
-        case 'voters':
-        case 'learners':
-          break;
-        case 'pre-vote':
-          options.preVote = value === 'true';
-          break;
-        case 'check-quorum':
-          options.checkQuorum = value === 'true';
-          break;
-        case 'election-tick':
-          timing.electionTick = Number(value);
-          break;
-        case 'heartbeat-tick':
-          timing.heartbeatTick = Number(value);
-          break;
-        case 'max-inflight':
-          options.maxInflightMsgs = Number(value);
-          break;
-        case 'max-size':
-          options.maxSizePerMsg = Number(value);
-          break;
-        default:
-          throw new Error(`add-nodes: unknown option ${name}`);
-      }
+      if (name === 'voters' || name === 'learners') continue;
+      const option = NODE_OPTIONS.get(name);
+      if (option === undefined) throw new Error(`add-nodes: unknown option ${name}`);
+      const [field, parse] = option;
+      Object.assign(settings, { [field]: parse(value) });
     }
+    const timing: Timing = { electionTick: settings.electionTick, heartbeatTick: settings.heartbeatTick };
     for (let i = 0; i < count; i++) {
       const id = String(this.net.peers.size + 1);
-      this.net.add(id, confState, { ...options, ...timing, random: () => this.randomDraw.get(id) ?? 0, logger: this.loggerFor(id) });
+      this.net.add(id, confState, { ...settings, random: () => this.randomDraw.get(id) ?? 0, logger: this.loggerFor(id) });
       this.timing.set(id, timing);
       const { voters, learners } = this.net.node(id).status().confState;
       this.print(`${this.stateLine(id)} voters=${list(voters)} learners=${list(learners)}`);
@@ -265,7 +268,12 @@ export class InteractionEnv {
     const confChangesBefore = peer.confStates.length;
     // Printed as soon as it is taken, so that what the core logs while it is carried out
     // (applying a conf change, say) follows it.
-    const rd = this.attempt(() => this.net.processReady(id, (taken) => this.printReady(taken)));
+    const rd = this.attempt(() =>
+      this.net.processReady(id, (taken) => {
+        for (const m of taken.messages) this.senders.set(m, id);
+        this.printReady(taken);
+      }),
+    );
     if (rd === undefined) return false;
     for (const cs of peer.confStates.slice(confChangesBefore)) this.print(`applied conf change: voters=${list(cs.voters)} learners=${list(cs.learners)}`);
     return true;
@@ -274,7 +282,7 @@ export class InteractionEnv {
   /** Steps each message into its recipient, unless an isolated node sends or receives it. */
   private receive(msgs: Message[]): void {
     for (const m of msgs) {
-      if (this.isolated.has(m.from) || this.isolated.has(m.to)) {
+      if (this.isolated.has(this.senders.get(m) ?? m.from) || this.isolated.has(m.to)) {
         this.print(`dropped: ${describeMessage(m)}`);
         continue;
       }
