@@ -102,15 +102,10 @@ export class DurableLog {
     return this.serially(async () => {
       const state = await loadState(this.db, this.snapDir, this.snapshots, this.logger);
       const snapIndex = state.snapshot?.metadata.index ?? 0;
-      const unusable = this.snapshots.filter((s) => s.index > snapIndex);
-      if (unusable.length > 0) {
-        await this.write(unusable.map((s) => ({ type: 'del', key: snapshotKey(s.index) })), true);
-        this.snapshots = this.snapshots.filter((s) => s.index <= snapIndex);
-      }
+      await this.forgetSnapshots(this.snapshots.filter((s) => s.index > snapIndex));
       const excess = this.snapshots.slice(0, this.excessSnapshots(this.snapshots.length));
       if (excess.length > 0) {
-        await this.write(excess.map((s) => ({ type: 'del', key: snapshotKey(s.index) })), true);
-        this.snapshots = this.snapshots.slice(excess.length);
+        await this.forgetSnapshots(excess);
         await this.removeUnkeptSnapshotFiles();
       }
       this.logger.info(
@@ -226,6 +221,13 @@ export class DurableLog {
   private assertNewerSnapshot(meta: SnapshotMetadata): void {
     const newest = this.newestSnapshotIndex();
     if (meta.index <= newest) throw new Error(`snapshot at ${meta.index} is not newer than the saved one at ${newest}`);
+  }
+
+  /** Durably deletes the records of `dropped` (their files stay until removeUnkeptSnapshotFiles). */
+  private async forgetSnapshots(dropped: SnapshotMetadata[]): Promise<void> {
+    if (dropped.length === 0) return;
+    await this.write(dropped.map((s) => ({ type: 'del', key: snapshotKey(s.index) })), true);
+    this.snapshots = this.snapshots.filter((s) => !dropped.includes(s));
   }
 
   /** How many of `count` snapshots, oldest first, are beyond maxSnapshots (0 keeps them all). */
