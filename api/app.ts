@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { MemberService } from '../src/server/member-service.js';
+import { corsPolicy } from './cors.js';
 import { edgeHook, routeUrlOf } from './edge.js';
 import { sendMessageError } from './etcd-responses.js';
 import { ClientGoneError } from './form-body.js';
@@ -24,6 +25,11 @@ export interface AppOptions {
   logger?: FastifyBaseLogger;
   /** The etcd server version this member reports on /version (etcd: "3.4.23"). */
   version: string;
+  /**
+   * etcd's --cors: the origins whose requests get CORS headers (echoing the origin); `['*']`, the
+   * default, or an empty list gives every request `Access-Control-Allow-Origin: *`.
+   */
+  cors?: readonly string[];
 }
 
 /** What Go's server writes, and closes the connection after, for a request it cannot parse. */
@@ -51,7 +57,7 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
 
   // No body is parsed by fastify: the routes read forms and JSON themselves, bounded.
   for (const method of ANY_METHOD) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
-  app.addHook('onRequest', edgeHook);
+  app.addHook('onRequest', edgeHook(corsPolicy(opts.cors ?? ['*'])));
 
   keysRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
   membersRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });

@@ -1,8 +1,10 @@
 // What every request meets before its route, as in etcd: Go parses the request target (a bare
-// 400 if it cannot), etcd's access controller adds CORS headers and answers OPTIONS itself, and
-// Go's ServeMux redirects a path that is not clean (`//`, `.`, `..`, or `%2F` making one) with 301.
+// 400 if it cannot), etcd's access controller adds CORS headers (--cors, see cors.ts) and answers
+// OPTIONS itself, and Go's ServeMux redirects a path that is not clean (`//`, `.`, `..`, or `%2F`
+// making one) with 301.
 import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CorsPolicy } from './cors.js';
 import { escapePath } from './go-url.js';
 import { sendBadRequest, sendMovedPermanently } from './go-responses.js';
 import { muxCleanPath, parseRequestTarget } from './request-target.js';
@@ -29,27 +31,28 @@ export function targetOf(request: FastifyRequest): RequestTarget {
 }
 
 /**
- * The onRequest hook; it answers when etcd would not reach a handler, and only otherwise calls
- * `done`. A callback hook, not an async one, so that a request passing it costs no promise.
+ * The onRequest hook, for the CORS policy of --cors; it answers when etcd would not reach a
+ * handler, and only otherwise calls `done`. A callback hook, not an async one, so that a request
+ * passing it costs no promise.
  */
-export function edgeHook(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
-  const target = targets.get(request.raw);
-  if (target === undefined) {
-    sendBadRequest(reply);
-    return;
-  }
-  reply
-    .header('Access-Control-Allow-Headers', 'accept, content-type, authorization')
-    .header('Access-Control-Allow-Methods', 'POST, GET, OPTIONS, PUT, DELETE')
-    .header('Access-Control-Allow-Origin', '*');
-  if (request.method === 'OPTIONS') {
-    reply.code(200).send();
-    return;
-  }
-  const clean = muxCleanPath(target.path);
-  if (clean === target.path) {
-    done();
-    return;
-  }
-  sendMovedPermanently(reply, request.method, escapePath(clean) + (target.rawQuery === '' ? '' : '?' + target.rawQuery));
+export function edgeHook(cors: CorsPolicy) {
+  return (request: FastifyRequest, reply: FastifyReply, done: () => void): void => {
+    const target = targets.get(request.raw);
+    if (target === undefined) {
+      sendBadRequest(reply);
+      return;
+    }
+    const corsHeaders = cors(request.raw);
+    if (corsHeaders !== undefined) reply.headers(corsHeaders);
+    if (request.method === 'OPTIONS') {
+      reply.code(200).send();
+      return;
+    }
+    const clean = muxCleanPath(target.path);
+    if (clean === target.path) {
+      done();
+      return;
+    }
+    sendMovedPermanently(reply, request.method, escapePath(clean) + (target.rawQuery === '' ? '' : '?' + target.rawQuery));
+  };
 }

@@ -30,7 +30,11 @@ export interface DurableLogOptions {
   onSync?: (ms: number) => void;
   /** A synced batch slower than this is logged like etcd's "slow fdatasync". Default 100 ms. */
   slowSyncMs?: number;
-  /** Snapshots kept (files and records). Default 5, etcd's --max-snapshots. */
+  /**
+   * etcd's --max-snapshots: the newest N snapshots are kept (one .snap file and one record each),
+   * older ones are removed when a snapshot is saved and once the log is loaded; 0 keeps them all.
+   * Default 5.
+   */
   maxSnapshots?: number;
 }
 
@@ -66,6 +70,9 @@ export class DurableLog {
   }
 
   static async open(dataDir: string, opts: DurableLogOptions = {}): Promise<DurableLog> {
+    if (opts.maxSnapshots !== undefined && !(Number.isInteger(opts.maxSnapshots) && opts.maxSnapshots >= 0)) {
+      throw new Error(`maxSnapshots must be a whole number of snapshot files, 0 for all (got ${opts.maxSnapshots})`);
+    }
     const memberDir = join(dataDir, 'member');
     const snapDir = join(memberDir, 'snap');
     await mkdir(snapDir, { recursive: true });
@@ -87,16 +94,19 @@ export class DurableLog {
   /**
    * Reads and verifies everything persisted; throws CorruptLogError on damage. If it had to fall
    * back to an older snapshot, the newer unusable ones are forgotten (their files go with the next
-   * prune), so the state on disk again names the snapshot the server is rebuilt from.
+   * prune), so the state on disk again names the snapshot the server is rebuilt from. Snapshots
+   * beyond maxSnapshots (a log opened with a lower limit than it was written with) are removed
+   * then, as etcd purges snap files from its start.
    */
   load(): Promise<LoadedState> {
     return this.serially(async () => {
       const state = await loadState(this.db, this.snapDir, this.snapshots, this.logger);
       const snapIndex = state.snapshot?.metadata.index ?? 0;
-      const unusable = this.snapshots.filter((s) => s.index > snapIndex);
-      if (unusable.length > 0) {
-        await this.write(unusable.map((s) => ({ type: 'del', key: snapshotKey(s.index) })), true);
-        this.snapshots = this.snapshots.filter((s) => s.index <= snapIndex);
+      await this.forgetSnapshots(this.snapshots.filter((s) => s.index > snapIndex));
+      const excess = this.snapshots.slice(0, this.excessSnapshots(this.snapshots.length));
+      if (excess.length > 0) {
+        await this.forgetSnapshots(excess);
+        await this.removeUnkeptSnapshotFiles();
       }
       this.logger.info(
         { snapshotIndex: snapIndex, entries: state.entries.length, commit: state.hardState.commit },
@@ -213,10 +223,22 @@ export class DurableLog {
     if (meta.index <= newest) throw new Error(`snapshot at ${meta.index} is not newer than the saved one at ${newest}`);
   }
 
+  /** Durably deletes the records of `dropped` (their files stay until removeUnkeptSnapshotFiles). */
+  private async forgetSnapshots(dropped: SnapshotMetadata[]): Promise<void> {
+    if (dropped.length === 0) return;
+    await this.write(dropped.map((s) => ({ type: 'del', key: snapshotKey(s.index) })), true);
+    this.snapshots = this.snapshots.filter((s) => !dropped.includes(s));
+  }
+
+  /** How many of `count` snapshots, oldest first, are beyond maxSnapshots (0 keeps them all). */
+  private excessSnapshots(count: number): number {
+    return this.maxSnapshots === 0 ? 0 : Math.max(0, count - this.maxSnapshots);
+  }
+
   /** Ops recording `meta` and forgetting the records beyond the newest maxSnapshots. */
   private recordSnapshot(meta: SnapshotMetadata): { ops: BatchOp[]; kept: SnapshotMetadata[] } {
     const all = [...this.snapshots, meta];
-    const dropped = all.slice(0, Math.max(0, all.length - this.maxSnapshots));
+    const dropped = all.slice(0, this.excessSnapshots(all.length));
     const ops: BatchOp[] = [{ type: 'put', ...encodeSnapshotRecord(meta) }];
     for (const d of dropped) ops.push({ type: 'del', key: snapshotKey(d.index) });
     return { ops, kept: all.slice(dropped.length) };

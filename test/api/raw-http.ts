@@ -9,6 +9,8 @@ export interface RawRequest {
   body?: string;
   /** Content-Type to send; none when absent. */
   contentType?: string;
+  /** Further request headers, sent in this order (a name may repeat). */
+  headers?: [name: string, value: string][];
 }
 
 export interface RawResponse {
@@ -66,6 +68,7 @@ export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<
     let head = `${req.method} ${req.target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n`;
     if (req.contentType !== undefined) head += `Content-Type: ${req.contentType}\r\n`;
     if (req.body !== undefined) head += `Content-Length: ${Buffer.byteLength(req.body)}\r\n`;
+    for (const [name, value] of req.headers ?? []) head += `${name}: ${value}\r\n`;
     socket.write(head + '\r\n' + (req.body ?? ''));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', done);

@@ -1,7 +1,13 @@
 // raftkv accepts every flag etcd 3.4.23 accepts: it uses the ones that matter to a v2 member,
-// ignores the etcd v3 ones, and refuses what it cannot do (TLS, discovery, proxy) in plain words.
+// ignores the etcd v3 ones, and refuses what it cannot do (TLS, discovery, proxy, --max-wals)
+// in plain words.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAGS } from '../../bin/flag-table.js';
+import { RAFTKV_BIN } from '../support/cluster.js';
 import { configOf, failure, started } from './outcomes.js';
 
 /** Every flag `etcd --help` (3.4.23) lists, recorded from the real binary. */
@@ -76,6 +82,12 @@ describe('flags that only matter to etcd v3', () => {
   });
 });
 
+/**
+ * --max-wals counts etcd's 64 MB WAL segment files; raftkv has none (its log is LevelDB records,
+ * deleted once a snapshot covers them), so any value but etcd's default is refused.
+ */
+const NO_WAL_FILES = 'raftkv has no WAL files to keep or purge: its log is LevelDB records, deleted once a snapshot covers them';
+
 describe('what raftkv cannot do yet', () => {
   it.each([
     [['--cert-file', '/etc/ssl/server.crt'], '--cert-file=/etc/ssl/server.crt: TLS is not supported yet'],
@@ -92,6 +104,8 @@ describe('what raftkv cannot do yet', () => {
     [['--proxy=readonly'], '--proxy=readonly: the v2 proxy is not supported'],
     [['--force-new-cluster'], '--force-new-cluster=true: forcing a new one-member cluster is not supported'],
     [['--wal-dir=/wal'], '--wal-dir=/wal: raftkv keeps its log inside --data-dir'],
+    [['--max-wals=0'], `--max-wals=0: ${NO_WAL_FILES}`],
+    [['--max-wals', '10'], `--max-wals=10: ${NO_WAL_FILES}`],
     [['--config-file=/etc/etcd.yml'], '--config-file=/etc/etcd.yml: configuration files are not supported; use flags or ETCD_* environment variables'],
   ])('%j fails clearly', (argv, message) => {
     const error = failure(argv);
@@ -99,8 +113,25 @@ describe('what raftkv cannot do yet', () => {
     expect(error.message).toBe(message);
   });
 
-  it('accepts those flags when they ask for nothing (empty, false, proxy off)', () => {
-    expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--force-new-cluster=false']).config).toEqual(configOf([]));
+  it('accepts those flags when they ask for nothing (empty, false, proxy off, etcd\'s 5 WAL files)', () => {
+    expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--force-new-cluster=false', '--max-wals=5']).config).toEqual(configOf([]));
+  });
+
+  it('refuses ETCD_MAX_WALS like --max-wals', () => {
+    expect(failure([], { ETCD_MAX_WALS: '0' }).message).toBe(`--max-wals=0: ${NO_WAL_FILES}`);
+  });
+
+  it('the raftkv binary given --max-wals=0 exits 1 with the reason on stderr, before creating its data dir', () => {
+    const root = mkdtempSync(join(tmpdir(), 'raftkv-max-wals-'));
+    try {
+      const dataDir = join(root, 'data');
+      const run = spawnSync(process.execPath, [RAFTKV_BIN, '--max-wals=0', '--data-dir', dataDir], { encoding: 'utf8', timeout: 20_000 });
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`--max-wals=0: ${NO_WAL_FILES}`);
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it.each([

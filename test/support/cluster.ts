@@ -28,6 +28,8 @@ export interface ClusterOptions {
   electionMs?: number;
   snapshotCount?: number;
   token?: string;
+  /** Further flags given to every member, after the harness's own. */
+  extraFlags?: string[];
 }
 
 export class TestCluster {
@@ -46,6 +48,7 @@ export class TestCluster {
       electionMs: 500,
       snapshotCount: 100000,
       token: `test-${process.pid}-${Date.now()}`,
+      extraFlags: [],
       ...options,
     };
     const root = mkdtempSync(join(tmpdir(), 'raftkv-cluster-'));
@@ -76,6 +79,7 @@ export class TestCluster {
       '--heartbeat-interval', String(this.opts.heartbeatMs),
       '--election-timeout', String(this.opts.electionMs),
       '--snapshot-count', String(this.opts.snapshotCount),
+      ...this.opts.extraFlags,
     ];
   }
 
