@@ -82,7 +82,7 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'listen-peer-urls', kind: URLS, default: [DEFAULT_PEER_URL], usage: 'List of URLs to listen on for peer traffic.', role: READ },
     { name: 'listen-client-urls', kind: URLS, default: [DEFAULT_CLIENT_URL], usage: 'List of URLs to listen on for client traffic.', role: READ },
     { name: 'max-snapshots', kind: UINT, default: BigInt(D.maxSnapshots), usage: 'Maximum number of snapshot files to retain (0 is unlimited).', role: READ },
-    { name: 'max-wals', kind: UINT, default: BigInt(D.maxWals), usage: 'Maximum number of wal files to retain (0 is unlimited).', role: { use: 'refused', why: 'raftkv has no WAL files to keep or purge: its log is LevelDB records, deleted once a snapshot covers them' } },
+    { name: 'max-wals', kind: UINT, default: 5n, usage: 'Maximum number of wal files to retain (0 is unlimited).', role: { use: 'refused', why: 'raftkv has no WAL files to keep or purge: its log is LevelDB records, deleted once a snapshot covers them' } },
     { name: 'quota-backend-bytes', kind: INT, default: 0n, usage: 'Raise alarms when backend size exceeds the given quota (0 defaults to low space quota).', role: V3_ONLY },
     { name: 'backend-batch-interval', kind: DURATION, default: '0', shownDefault: '', usage: 'BackendBatchInterval is the maximum time before commit the backend transaction.', role: V3_ONLY },
     { name: 'backend-batch-limit', kind: UINT, default: 0n, usage: 'BackendBatchLimit is the maximum operations before commit the backend transaction.', role: V3_ONLY },

@@ -143,7 +143,6 @@ function buildConfig(flags: FlagSet, notices: string[]): Omit<MemberConfig, 'ini
     snapshotCount,
     maxRequestBytes: flags.number('max-request-bytes'),
     maxSnapshots: flags.number('max-snapshots'),
-    maxWals: flags.number('max-wals'),
     cors: flags.list('cors'),
     logLevel,
     preVote: flags.bool('pre-vote'),

@@ -18,6 +18,7 @@ export async function serve(config: MemberConfig): Promise<void> {
   const log = await DurableLog.open(config.dataDir, {
     logger,
     onSync: (ms) => metrics.fsyncDuration.observe(ms / 1000),
+    maxSnapshots: config.maxSnapshots,
   });
   let member: Member;
   try {
@@ -45,7 +46,7 @@ export async function serve(config: MemberConfig): Promise<void> {
     throw err;
   }
   // /version names the etcd whose API this is: clients check it; raftkv's own version means nothing to them.
-  const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: ETCD_SERVER_VERSION });
+  const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: ETCD_SERVER_VERSION, cors: config.cors });
   await member.start();
 
   let stopping = false;

@@ -35,8 +35,6 @@ export interface MemberConfig {
   maxRequestBytes: number;
   /** Snapshot files to keep; 0 keeps all. */
   maxSnapshots: number;
-  /** Log files to keep; 0 keeps all. */
-  maxWals: number;
   /** Origins allowed by CORS; `['*']` allows every origin. */
   cors: string[];
   logLevel: LogLevel;
@@ -71,7 +69,6 @@ export function defaultConfig(): MemberConfig {
     snapshotCount: 100_000,
     maxRequestBytes: 1.5 * 1024 * 1024,
     maxSnapshots: 5,
-    maxWals: 5,
     cors: ['*'],
     logLevel: 'info',
     preVote: true,

@@ -21,7 +21,6 @@ describe('defaults', () => {
       snapshotCount: 100_000,
       maxRequestBytes: 1_572_864,
       maxSnapshots: 5,
-      maxWals: 5,
       cors: ['*'],
       logLevel: 'info',
       preVote: true,
