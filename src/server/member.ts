@@ -6,11 +6,11 @@ import type { Message } from '../../raft/index.js';
 import type { StoreEvent, V2Request } from '../store/types.js';
 import { EtcdError, ErrorCode } from '../store/types.js';
 import type { LoadedState } from '../storage/durable-log.js';
-import type { PeerTransport, PeerTransportOptions } from '../transport/peer-transport.js';
 import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
 import type { IdentityMeta } from './identity.js';
+import { handOverLeadership } from './leadership-transfer.js';
 import { LeaderTracker } from './leader-tracker.js';
 import type { Logger } from './logger.js';
 import type { MemberInfo, MemberService, RaftIndexes, WatchHandle } from './member-service.js';
@@ -20,17 +20,13 @@ import { Proposer, timeoutError } from './proposer.js';
 import { publishAttributes } from './publication.js';
 import { RaftDriver } from './raft-driver.js';
 import { ReadBatcher } from './read-batcher.js';
-import type { Clock, LogStore, Random } from './seams.js';
+import type { Clock, LogStore, PeerHandlers, PeerNetwork, Random } from './seams.js';
 import { selfStats } from './self-stats.js';
 import { StateMachine } from './state-machine.js';
 import { TtlSync } from './ttl-sync.js';
 
 /** Entries kept behind a snapshot (etcd keeps 5000) so a briefly slow follower needs no snapshot. */
 const CATCH_UP_ENTRIES = 5000;
-
-/** What a member's peer network calls back with (PeerTransport's options minus its settings). */
-export type PeerHandlers = Pick<PeerTransportOptions, 'onMessages' | 'onRequest' | 'isRemoved' | 'onRefused' | 'onSnapshotStatus' | 'onUnreachable'>;
-export type PeerNetwork = Pick<PeerTransport, 'start' | 'stop' | 'addPeer' | 'removePeer' | 'send' | 'leaderStats' | 'appendsSent' | 'appendsReceived'>;
 
 export interface MemberOptions {
   config: MemberConfig;
@@ -260,17 +256,9 @@ export class Member implements MemberService {
     return this.opts.metrics.render();
   }
 
-  addMember(peerURLs: string[]): Promise<MemberInfo> {
-    return this.changes.add(peerURLs);
-  }
-
-  updateMember(id: string, peerURLs: string[]): Promise<void> {
-    return this.changes.update(id, peerURLs);
-  }
-
-  removeMember(id: string): Promise<void> {
-    return this.changes.remove(id);
-  }
+  addMember = (peerURLs: string[]): Promise<MemberInfo> => this.changes.add(peerURLs);
+  updateMember = (id: string, peerURLs: string[]): Promise<void> => this.changes.update(id, peerURLs);
+  removeMember = (id: string): Promise<void> => this.changes.remove(id);
 
   isLeader(): boolean {
     return this.leader.isLeader;
@@ -284,7 +272,18 @@ export class Member implements MemberService {
     this.stopping = true;
     this.ttl.stop();
     this.changes.stop();
-    if (this.leader.isLeader) await this.transferLeadership();
+    if (this.leader.isLeader) {
+      await handOverLeadership({
+        selfId: this.memberId,
+        withNode: (fn) => this.driver.withNode(fn),
+        status: () => this.driver.node.status(),
+        isLearner: (id) => this.sm.membership.get(id)?.isLearner === true,
+        leader: this.leader,
+        clock: this.clock,
+        timeoutMs: this.opts.config.electionTimeoutMs,
+        logger: this.opts.logger,
+      });
+    }
     await this.driver.stop();
     await this.peers.stop();
     const stopped = new EtcdError(ErrorCode.RaftInternal, 'etcdserver: server stopped');
@@ -292,23 +291,4 @@ export class Member implements MemberService {
     this.reads.failAll(stopped);
   }
 
-  /** Hands leadership to the voter whose log is furthest along, and waits up to an election timeout. */
-  private async transferLeadership(): Promise<void> {
-    const progress = this.driver.node.status().progress ?? {};
-    let best: string | undefined;
-    let bestMatch = -1;
-    for (const [id, pr] of Object.entries(progress)) {
-      if (id === this.memberId || this.sm.membership.get(id)?.isLearner) continue;
-      if (pr.match > bestMatch) [best, bestMatch] = [id, pr.match];
-    }
-    if (!best) return;
-    this.opts.logger.info({ to: best }, 'transferring leadership before stopping');
-    try {
-      this.driver.withNode((n) => n.transferLeader(best));
-    } catch {
-      return;
-    }
-    const deadline = this.clock.now() + this.opts.config.electionTimeoutMs;
-    while (this.leader.isLeader && this.clock.now() < deadline) await this.leader.changeOrDelay(deadline - this.clock.now());
-  }
 }

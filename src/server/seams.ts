@@ -1,7 +1,8 @@
 // What a member takes from the world, so that a simulator can be the world instead: time and
-// timers, the durable log, and a random source. Production passes systemClock, a DurableLog and
+// timers, the durable log, a random source and the peer network. Production passes systemClock, a DurableLog and
 // Math.random; nothing else in src/server reads the clock or schedules on its own.
 import type { Entry, HardState, Snapshot } from '../../raft/index.js';
+import type { PeerTransport, PeerTransportOptions } from '../transport/peer-transport.js';
 
 /** An opaque timer; only the clock that made it can cancel it. */
 export type Timer = { readonly __timer: unique symbol };
@@ -37,6 +38,12 @@ export interface LogStore {
   /** Forgets entries up to and including `throughIndex` (a snapshot covers them). */
   compact(throughIndex: number): Promise<void>;
 }
+
+/** What a member's peer network calls back with (PeerTransport's options minus its settings). */
+export type PeerHandlers = Pick<PeerTransportOptions, 'onMessages' | 'onRequest' | 'isRemoved' | 'onRefused' | 'onSnapshotStatus' | 'onUnreachable'>;
+
+/** A member's peer network as it uses it; PeerTransport is the production one. */
+export type PeerNetwork = Pick<PeerTransport, 'start' | 'stop' | 'addPeer' | 'removePeer' | 'send' | 'leaderStats' | 'appendsSent' | 'appendsReceived'>;
 
 type NodeTimer = ReturnType<typeof setTimeout>;
 

@@ -9,7 +9,7 @@ import type { MemberConfig } from '../../../src/server/config.js';
 import { bootstrapIdentity } from '../../../src/server/identity.js';
 import type { IdentityMeta } from '../../../src/server/identity.js';
 import { Member } from '../../../src/server/member.js';
-import type { PeerHandlers, PeerNetwork } from '../../../src/server/member.js';
+import type { PeerHandlers, PeerNetwork } from '../../../src/server/seams.js';
 import { MemberMetrics } from '../../../src/server/metrics.js';
 import type { V2Request } from '../../../src/store/types.js';
 import { FakeClock } from '../../support/fake-clock.js';
