@@ -112,6 +112,11 @@ export class Member implements MemberService {
       leader: this.leader,
       raftStatus: () => this.driver.node.status(),
       peers: this.peers,
+      strictReconfigCheck: config.strictReconfigCheck,
+      peerActiveSince: (id) => {
+        const link = this.peers.peerStats(id);
+        return link?.active ? link.activeSince?.getTime() : undefined;
+      },
       onRemoved: () => {
         logger.error({}, REMOVED_MEMBER_REFUSAL);
         opts.onRemoved();

@@ -9,6 +9,8 @@ import { MembershipError } from './member-service.js';
 import type { MemberInfo } from './member-service.js';
 import type { Membership } from './membership.js';
 import type { Proposer } from './proposer.js';
+import { refuseAddVoter, refuseRemove } from './reconfig-check.js';
+import type { ReconfigView } from './reconfig-check.js';
 import type { Clock, Timer } from './seams.js';
 
 /** A learner whose log is this close to the commit index is promoted to voter. */
@@ -30,6 +32,10 @@ export interface MembershipChangesOptions {
   leader: LeaderTracker;
   raftStatus(): RaftStatus;
   peers: PeerLinks;
+  /** etcd's --strict-reconfig-check: refuse changes that could cost the quorum. */
+  strictReconfigCheck: boolean;
+  /** When (clock ms) the link to a peer came up; undefined while it is down. */
+  peerActiveSince(id: string): number | undefined;
   /** This member learned it was removed from the cluster; called once. */
   onRemoved(): void;
   logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -61,6 +67,8 @@ export class MembershipChanges {
     if (m.usingPeerURL(peerURLs)) throw new MembershipError('peer-url-exists');
     const id = memberIdFor(peerURLs, '', Math.floor(this.opts.clock.now() / 1000));
     if (m.has(id) || m.isRemoved(id)) throw new MembershipError('id-exists');
+    // A v2 member add makes a voter (raftkv's learner stage is only how it catches up first).
+    this.refuseIf(refuseAddVoter(this.view()));
     await this.opts.proposer.proposeConfChange(ConfChangeType.AddLearnerNode, id, { name: '', peerURLs });
     // As etcd answers: the member as added, before it has started and published a name.
     return { id, name: '', peerURLs, clientURLs: [] };
@@ -75,6 +83,7 @@ export class MembershipChanges {
 
   async remove(id: string): Promise<void> {
     this.requireMember(id);
+    this.refuseIf(refuseRemove(this.view(), id));
     await this.opts.proposer.proposeConfChange(ConfChangeType.RemoveNode, id, { name: '', peerURLs: [] });
   }
 
@@ -96,6 +105,15 @@ export class MembershipChanges {
     const m = this.opts.membership();
     for (const member of [...extra, ...m.list()]) if (member.id !== this.opts.selfId) this.opts.peers.addPeer(member.id, member.peerURLs);
     for (const id of m.removedIds()) this.opts.peers.removePeer(id);
+  }
+
+  private view(): ReconfigView {
+    const { selfId, clock } = this.opts;
+    return { selfId, members: this.opts.membership().list(), activeSince: (id) => this.opts.peerActiveSince(id), now: clock.now() };
+  }
+
+  private refuseIf(reason: string | undefined): void {
+    if (reason !== undefined && this.opts.strictReconfigCheck) throw new Error(reason);
   }
 
   private requireMember(id: string): void {

@@ -43,7 +43,7 @@ export interface LogStore {
 export type PeerHandlers = Pick<PeerTransportOptions, 'onMessages' | 'onRequest' | 'isRemoved' | 'onRefused' | 'onSnapshotStatus' | 'onUnreachable'>;
 
 /** A member's peer network as it uses it; PeerTransport is the production one. */
-export type PeerNetwork = Pick<PeerTransport, 'start' | 'stop' | 'addPeer' | 'removePeer' | 'send' | 'leaderStats' | 'appendsSent' | 'appendsReceived'>;
+export type PeerNetwork = Pick<PeerTransport, 'start' | 'stop' | 'addPeer' | 'removePeer' | 'send' | 'peerStats' | 'leaderStats' | 'appendsSent' | 'appendsReceived'>;
 
 type NodeTimer = ReturnType<typeof setTimeout>;
 

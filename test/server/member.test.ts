@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { MessageType } from '../../raft/index.js';
 import { EtcdError } from '../../src/store/types.js';
 import type { StoreEvent } from '../../src/store/types.js';
+import { HEALTH_INTERVAL_MS, NOT_ENOUGH_STARTED, UNHEALTHY } from '../../src/server/reconfig-check.js';
 import { MemberCluster } from './support/member-cluster.js';
 
 let cluster: MemberCluster | undefined;
@@ -78,9 +79,16 @@ describe('a member proposing writes', () => {
   });
 });
 
+/** A cluster whose peers have been connected for etcd's health interval, so changes pass the strict check. */
+async function settled(settings: ConstructorParameters<typeof MemberCluster>[0] = {}): Promise<MemberCluster> {
+  const c = await started(settings);
+  await c.clock.advance(HEALTH_INTERVAL_MS);
+  return c;
+}
+
 describe('membership changes', () => {
   it('a change whose proposal is lost is proposed again until it applies, and applies once', async () => {
-    const c = await started();
+    const c = await settled();
     const follower = c.follower();
     c.net.dropNext = (m) => m.type === MessageType.Prop && m.from === follower.member.memberId;
     const added = await c.within(follower.member.addMember!(['http://10.0.0.9:2380']), 'the member added');
@@ -93,7 +101,7 @@ describe('membership changes', () => {
   });
 
   it('the leader promotes a learner to voter once it has caught up', async () => {
-    const c = await started();
+    const c = await settled();
     for (let i = 0; i < 5; i++) await c.within(c.leader()!.member.handle(c.request({ method: 'PUT', path: `/k${i}`, val: 'v' })), 'a write');
     const added = await c.within(c.leader()!.member.addMember!(['http://10.0.0.4:2380']), 'the learner added');
     const founder = c.members[0]!;
@@ -107,12 +115,42 @@ describe('membership changes', () => {
   });
 
   it('refuses to remove a member twice, as etcd does', async () => {
-    const c = await started();
+    const c = await settled();
     const gone = c.follower();
     await c.within(c.leader()!.member.removeMember!(gone.member.memberId), 'the member removed');
     await c.clock.until(() => gone.removed, 'the removed member told it was removed');
     const again = await c.leader()!.member.removeMember!(gone.member.memberId).catch((e: unknown) => e);
     expect(again).toMatchObject({ refusal: 'removed' });
+  });
+});
+
+describe('the strict reconfiguration check (on by default, as in etcd)', () => {
+  it('refuses to add a member until every voter has been connected for the health interval', async () => {
+    const c = await started();
+    const leader = c.leader()!.member;
+    await expect(leader.addMember!(['http://10.0.0.9:2380'])).rejects.toThrow(UNHEALTHY);
+    await c.clock.advance(HEALTH_INTERVAL_MS);
+    const cutOff = c.follower();
+    c.net.isolate(cutOff.member.memberId);
+    await expect(leader.addMember!(['http://10.0.0.9:2380'])).rejects.toThrow(UNHEALTHY);
+    c.net.heal();
+    await c.clock.advance(HEALTH_INTERVAL_MS);
+    await c.within(leader.addMember!(['http://10.0.0.9:2380']), 'the member added once the cluster is healthy');
+  });
+
+  it('refuses to remove a connected voter when that would leave too few connected, but removes a member that is down', async () => {
+    const c = await settled();
+    const leader = c.leader()!;
+    const [up, down] = c.members.filter((m) => m !== leader);
+    c.net.isolate(down!.member.memberId);
+    await expect(leader.member.removeMember!(up!.member.memberId)).rejects.toThrow(NOT_ENOUGH_STARTED);
+    await c.within(leader.member.removeMember!(down!.member.memberId), 'the member that is down removed');
+    expect(leader.member.members().map((m) => m.id)).not.toContain(down!.member.memberId);
+  });
+
+  it('with --strict-reconfig-check=false, changes are proposed without it', async () => {
+    const c = await started({ strictReconfigCheck: false });
+    await c.within(c.leader()!.member.addMember!(['http://10.0.0.9:2380']), 'the member added at once');
   });
 });
 

@@ -11,6 +11,8 @@ import type { IdentityMeta } from '../../../src/server/identity.js';
 import { Member } from '../../../src/server/member.js';
 import type { PeerHandlers, PeerNetwork } from '../../../src/server/seams.js';
 import { MemberMetrics } from '../../../src/server/metrics.js';
+import { emptyPeerStats } from '../../../src/transport/peer-stats.js';
+import type { PeerStats } from '../../../src/transport/peer-stats.js';
 import type { V2Request } from '../../../src/store/types.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryLogStore } from '../../support/memory-log-store.js';
@@ -29,7 +31,8 @@ const silent = pino({ level: 'silent' });
 class FakePeers implements PeerNetwork {
   appendsSent = 0;
   appendsReceived = 0;
-  readonly linked = new Set<string>();
+  /** Peers linked, and when (fake clock ms) each link came up. */
+  readonly linked = new Map<string, number>();
 
   constructor(
     private readonly net: FakeNetwork,
@@ -42,7 +45,7 @@ class FakePeers implements PeerNetwork {
     this.net.detach(this.id);
   }
   addPeer(id: string): void {
-    this.linked.add(id);
+    if (!this.linked.has(id)) this.linked.set(id, this.net.now());
   }
   removePeer(id: string): void {
     this.linked.delete(id);
@@ -52,6 +55,12 @@ class FakePeers implements PeerNetwork {
       if (m.type === MessageType.App) this.appendsSent++;
       if (this.linked.has(m.to)) this.net.carry(m);
     }
+  }
+  peerStats(id: string): PeerStats | undefined {
+    const since = this.linked.get(id);
+    if (since === undefined) return undefined;
+    const up = this.net.connected(this.id, id);
+    return { ...emptyPeerStats(), active: up, activeSince: up ? new Date(Math.max(since, this.net.healedAt)) : undefined };
   }
   leaderStats(leaderId: string, followerIds: string[]): object {
     return { leader: leaderId, followers: Object.fromEntries(followerIds.map((id) => [id, {}])) };
@@ -85,6 +94,18 @@ export class FakeNetwork {
 
   heal(): void {
     this.cut.clear();
+    this.healedAt = this.clock.now();
+  }
+
+  /** When the last partition healed (clock ms): links count as up from then. */
+  healedAt = 0;
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  connected(from: string, to: string): boolean {
+    return this.ends.has(to) && !this.cut.has(`${from}>${to}`);
   }
 
   carry(m: Message): void {
@@ -111,6 +132,7 @@ export interface ClusterSettings {
   snapshotCount?: number;
   heartbeatIntervalMs?: number;
   electionTimeoutMs?: number;
+  strictReconfigCheck?: boolean;
 }
 
 export interface RunningMember {
@@ -156,6 +178,7 @@ export class MemberCluster {
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 100,
       electionTimeoutMs: this.settings.electionTimeoutMs ?? 1000,
       snapshotCount: this.settings.snapshotCount ?? 10_000,
+      strictReconfigCheck: this.settings.strictReconfigCheck ?? true,
     };
   }
 
