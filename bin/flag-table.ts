@@ -128,7 +128,7 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'peer-crl-file', kind: STRING, default: '', usage: 'Path to the peer certificate revocation list file.', role: TLS },
     { name: 'cipher-suites', kind: STRING, default: '', usage: 'Comma-separated list of supported TLS cipher suites between client/server and peers.', role: TLS },
     { name: 'cors', kind: { type: 'cors' }, default: D.cors, usage: 'Comma-separated whitelist of origins for CORS, or cross-origin resource sharing, (empty or * means allow all).', role: READ },
-    { name: 'host-whitelist', kind: STRING, default: '*', usage: 'Acceptable hostnames from HTTP client requests, if server is not secure (empty or * means allow all).', role: { use: 'ignored', why: 'raftkv accepts every Host header' } },
+    { name: 'host-whitelist', kind: STRING, default: '*', usage: 'Acceptable hostnames from HTTP client requests, if server is not secure (empty or * means allow all).', role: { use: 'refused', why: 'a Host header whitelist is not supported yet' } },
   ]),
   ...section('Auth', [
     { name: 'auth-token', kind: STRING, default: 'simple', usage: "Specify a v3 authentication token type and its options ('simple' or 'jwt').", role: V3_ONLY },

@@ -106,6 +106,7 @@ describe('what raftkv cannot do yet', () => {
     [['--wal-dir=/wal'], '--wal-dir=/wal: raftkv keeps its log inside --data-dir'],
     [['--max-wals=0'], `--max-wals=0: ${NO_WAL_FILES}`],
     [['--max-wals', '10'], `--max-wals=10: ${NO_WAL_FILES}`],
+    [['--host-whitelist=example.com'], '--host-whitelist=example.com: a Host header whitelist is not supported yet'],
     [['--config-file=/etc/etcd.yml'], '--config-file=/etc/etcd.yml: configuration files are not supported; use flags or ETCD_* environment variables'],
   ])('%j fails clearly', (argv, message) => {
     const error = failure(argv);
@@ -114,7 +115,7 @@ describe('what raftkv cannot do yet', () => {
   });
 
   it('accepts those flags when they ask for nothing (empty, false, proxy off, etcd\'s 5 WAL files)', () => {
-    expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--force-new-cluster=false', '--max-wals=5']).config).toEqual(configOf([]));
+    expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--force-new-cluster=false', '--max-wals=5', '--host-whitelist=*']).config).toEqual(configOf([]));
   });
 
   it('refuses ETCD_MAX_WALS like --max-wals', () => {
