@@ -9,11 +9,21 @@ interface Pending<T> {
   timer: Timer;
 }
 
+/**
+ * Sequence numbers start from the clock (ms × 256), as etcd's request ids do: a proposal made
+ * before a crash may still be applied after the restart, and it must not answer a new request
+ * that happens to have been given the same number. A restarted member starts past every number
+ * the previous run used unless that run made over 256 proposals a millisecond.
+ */
+const SEQS_PER_MS = 256;
+
 export class Waiters<T> {
   private readonly pending = new Map<number, Pending<T>>();
-  private nextSeq = 1;
+  private nextSeq: number;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(private readonly clock: Clock) {
+    this.nextSeq = clock.now() * SEQS_PER_MS + 1;
+  }
 
   /** Reserves a sequence number and a promise that settles when trigger/fail is called or the deadline passes. */
   register(timeoutMs: number, onTimeout: () => unknown): { seq: number; done: Promise<T> } {
