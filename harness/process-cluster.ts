@@ -108,11 +108,20 @@ export class ProcessCluster {
     return cluster;
   }
 
-  /** Spawns every member not running and waits for a leader; on failure stops everything and throws. */
+  /**
+   * Spawns every member not running and waits until all of them agree on a leader; on failure
+   * (a member exits, say because another process took its port, or no leader in time) stops
+   * everything and throws.
+   */
   async startAll(timeoutMs = CLUSTER_WAIT_MS): Promise<void> {
     try {
       for (let i = 0; i < this.members.length; i++) if (!this.isRunning(i)) this.spawn(i);
-      await this.waitForLeader(timeoutMs);
+      let gone = -1;
+      await waitFor('every member to start and agree on a leader', async () => {
+        gone = this.members.findIndex((_, i) => !this.isRunning(i));
+        return gone >= 0 || (await this.leader()) >= 0;
+      }, timeoutMs, this.recentOutput);
+      if (gone >= 0) throw new Error(`${this.members[gone]!.name} exited while starting\n${this.outputTail(gone)}`);
     } catch (err) {
       await this.stop();
       throw new Error(`the cluster did not start: ${(err as Error).message}`);
@@ -141,7 +150,7 @@ export class ProcessCluster {
 
   /** joinCluster undefined: a founding member. */
   private async addSlot(joinCluster: string | undefined): Promise<number> {
-    const ports = await freePorts(this.settings.proxiedPeers ? 3 : 2);
+    const ports = await freePorts(this.settings.proxiedPeers ? 3 : 2, this.portsHandedOut());
     const i = this.members.length;
     const name = `m${i + 1}`;
     const listenPeerUrl = `http://127.0.0.1:${ports[1]}`;
@@ -157,6 +166,10 @@ export class ProcessCluster {
       joinCluster,
     });
     return i;
+  }
+
+  private portsHandedOut(): Set<number> {
+    return new Set(this.members.flatMap((m) => [m.clientUrl, m.peerUrl, m.listenPeerUrl].map((url) => Number(new URL(url).port))));
   }
 
   /** Adds a member at runtime through `via`'s /v2/members, as an operator would, and starts it. */
@@ -316,7 +329,7 @@ export class ProcessCluster {
     const m = this.members[i]!;
     const state = this.isRunning(i) ? (m.paused ? 'paused' : 'running')
       : m.proc ? `exited (${m.proc.exitCode ?? m.proc.signalCode})` : 'not running';
-    const tail = this.logs(i).trimEnd().split('\n').slice(-lines).join('\n');
+    const tail = lastLines(this.logs(i), lines).join('\n');
     return `--- ${m.name} (${state}), last output:\n${tail || '(none)'}`;
   }
 
@@ -331,4 +344,23 @@ export class ProcessCluster {
     }));
     removeDir(this.root);
   }
+}
+
+/**
+ * The last `n` lines of `text`, where a run of lines alike but for their numbers (a member
+ * repeating "started pre-election" with a new timestamp each time) counts as one line.
+ */
+function lastLines(text: string, n: number): string[] {
+  const runs: { line: string; shape: string; count: number }[] = [];
+  for (const line of text.trimEnd().split('\n')) {
+    const shape = line.replace(/\d+/g, '#');
+    const last = runs.at(-1);
+    if (last?.shape === shape) {
+      last.line = line;
+      last.count++;
+    } else {
+      runs.push({ line, shape, count: 1 });
+    }
+  }
+  return runs.slice(-n).map((r) => (r.count > 1 ? `${r.line}   [this line ${r.count} times]` : r.line));
 }

@@ -3,7 +3,8 @@
 // private port and advertises its proxy's port, which every member (j included) dials. Kill -9,
 // pause and restart act on `processes`; partitions act on the proxies.
 import { getJSON } from '../../harness/get-json.js';
-import { ProcessCluster } from '../../harness/process-cluster.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
 import { FaultProxy } from './fault-proxy.js';
 import type { LinkMode } from './fault-proxy.js';
 
@@ -32,7 +33,11 @@ export class ProxiedCluster {
     try {
       for (const proxy of proxies) await proxy.start();
       await processes.startAll();
-      const list = (await getJSON(`${processes.url(0)}/v2/members`)).members as { id: string; name: string }[];
+      let list: { id: string; name: string }[] = [];
+      await waitFor('the member list', async () => {
+        list = (await getJSON(`${processes.url(0)}/v2/members`))?.members ?? [];
+        return processes.members.every((m) => list.some((x) => x.name === m.name));
+      }, CLUSTER_WAIT_MS, processes.recentOutput);
       const ids = processes.members.map((m) => list.find((x) => x.name === m.name)!.id);
       return new ProxiedCluster(processes, proxies, ids);
     } catch (err) {
