@@ -5,7 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     reporters: ['default', './test/support/summary-reporter.ts'],
     testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // A beforeAll that starts a cluster of real processes may wait up to a minute for its leader
+    // on a busy machine (harness/process-cluster.ts, CLUSTER_WAIT_MS).
+    hookTimeout: 120_000,
     pool: 'forks',
   },
 });

@@ -1,6 +1,7 @@
 // Closed-loop load: `clients` concurrent callers, each issuing its next operation as soon as the
 // previous one finishes, while the recorder says the job runs — or, given `totalOps`, until
 // that many operations have succeeded.
+import { sleep } from '../harness/wait.js';
 import { errorKind } from './load-client.js';
 import type { Recorder } from './recorder.js';
 
@@ -26,7 +27,7 @@ export async function closedLoop(recorder: Recorder, clients: number,
         seq = next(seq);
       } catch (err) {
         recorder.failure(errorKind(err));
-        await new Promise((r) => setTimeout(r, PAUSE_AFTER_FAILURE_MS));
+        await sleep(PAUSE_AFTER_FAILURE_MS);
       }
     }
   }));

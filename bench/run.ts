@@ -1,7 +1,7 @@
 // `npm run bench`: starts raftkv and/or etcd clusters, runs the workloads against them from a
 // separate load process, prints a markdown table and records JSON and SVG under bench/results/.
-import { installCleanupHandlers } from './child-registry.js';
-import { ClusterTarget, type TargetKind } from './cluster-target.js';
+import { installCleanupHandlers } from '../harness/child-registry.js';
+import { startTarget, type TargetKind } from './cluster-target.js';
 import { runLoad } from './load-driver.js';
 import { describeMachine, findEtcd } from './machine.js';
 import { parseOptions, USAGE, type CliOptions } from './options.js';
@@ -32,9 +32,10 @@ async function main(options: CliOptions): Promise<void> {
   for (const workload of workloads.filter((w) => options.only.includes(w.name))) {
     for (const target of targets) {
       progress.done(`${target} ${workload.name}: starting ${options.members} members`);
-      const cluster = await ClusterTarget.start(target, options.members, etcd ?? '');
+      const cluster = await startTarget(target, options.members, etcd ?? '');
       try {
         const ctx: WorkloadContext = {
+          target,
           cluster,
           options,
           timed: { warmupMs: options.warmupSeconds * 1000, durationMs: options.seconds * 1000 },

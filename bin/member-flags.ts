@@ -6,7 +6,10 @@ export interface MemberPlacement {
   name: string;
   dataDir: string;
   clientUrl: string;
+  /** The peer URL the member advertises: the one the other members dial. */
   peerUrl: string;
+  /** Where it listens for peers, when something (a test's fault proxy) forwards peerUrl there; else peerUrl. */
+  listenPeerUrl?: string;
   /** `name=peerURL,...` for every member of the cluster being founded or joined. */
   initialCluster: string;
   initialClusterToken: string;
@@ -20,7 +23,7 @@ export function memberFlags(m: MemberPlacement): string[] {
     '--data-dir', m.dataDir,
     '--listen-client-urls', m.clientUrl,
     '--advertise-client-urls', m.clientUrl,
-    '--listen-peer-urls', m.peerUrl,
+    '--listen-peer-urls', m.listenPeerUrl ?? m.peerUrl,
     '--initial-advertise-peer-urls', m.peerUrl,
     '--initial-cluster', m.initialCluster,
     '--initial-cluster-state', m.initialClusterState,

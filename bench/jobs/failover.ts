@@ -2,6 +2,7 @@
 // A client whose member fails moves on to the next one. Measures the time from the kill to
 // the first write acknowledged in a later Raft term (the new leader's first commit), and
 // afterwards reads every acknowledged key back: an acknowledged write that is gone is lost.
+import { sleep } from '../../harness/wait.js';
 import { closedLoop } from '../closed-loop.js';
 import { ok, V2Client, type V2Node } from '../load-client.js';
 import { valueOf } from '../payload.js';
@@ -76,7 +77,7 @@ async function readBack(client: V2Client, member: number, prefix: string): Promi
       return new Map((dir.nodes ?? []).map((node: V2Node) => [node.key, node.value ?? '']));
     } catch (err) {
       if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 200));
+      await sleep(200);
     }
   }
 }

@@ -1,5 +1,6 @@
 // Memory: resident set size of every member after writing 100,000 distinct keys (1,000,000
 // with --big); the write throughput of filling them is the row's figure.
+import { sleep } from '../../harness/wait.js';
 import { residentBytes } from '../machine.js';
 import { UNTIMED, type Workload } from './workload.js';
 
@@ -15,7 +16,7 @@ export const memory: Workload = {
     const name = `${keys.toLocaleString('en-US')} keys`;
     const params = { endpoints: [ctx.cluster.clientUrls()[leader]!], concurrency: CONCURRENCY, valueSize: ctx.options.valueSize, prefix: '/bench/memory', keys };
     const result = await ctx.load(name, 'put', params, UNTIMED);
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    await sleep(SETTLE_MS);
     const members = [...Array(ctx.cluster.size).keys()];
     const mib = members.map((i) => Math.round(residentBytes(ctx.cluster.pid(i)) / 2 ** 20));
     const notes = {

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.js';
+import { waitFor } from '../../harness/wait.js';
 import { Store } from '../../src/store/store.js';
+import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
 import { StoreMember } from './support/store-member.js';
 
 interface OpenResponse {
@@ -46,10 +48,6 @@ async function write(member: StoreMember, key: string, value: string): Promise<v
   await member.handle({ method: 'PUT', path: key, time: Date.now(), val: value });
 }
 
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(check()).toBe(true);
-}
 
 describe('watches', () => {
   it('a long poll gets its headers at once, X-Etcd-Index the index it started at, then the event', async () => {
@@ -78,7 +76,7 @@ describe('watches', () => {
     const stream = await open(port, '/v2/keys/s?wait=true&stream=true&recursive=true');
     await write(member, '/s/a', '1');
     await write(member, '/s/b', '2');
-    await until(() => stream.body().split('\n').length === 3);
+    await waitFor('both events on the stream', () => stream.body().split('\n').length === 3, LOOPBACK_WAIT_MS);
     expect(stream.body().split('\n').map((line) => (line ? JSON.parse(line).node.key : line))).toEqual(['/s/a', '/s/b', '']);
     expect(stream.res.complete).toBe(false);
     stream.abort();
@@ -90,7 +88,7 @@ describe('watches', () => {
     const stream = await open(port, '/v2/keys/gone?wait=true&stream=true');
     expect(member.openWatches).toBe(1);
     stream.abort();
-    await until(() => member.openWatches === 0);
+    await waitFor('the watch to close', () => member.openWatches === 0, LOOPBACK_WAIT_MS);
     expect(member.store.watcherCount).toBe(0);
   });
 

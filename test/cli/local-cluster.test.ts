@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../bin/flags.js';
 import { LOCAL_CLUSTER_TOKEN, planLocalCluster } from '../../bin/local-cluster-plan.js';
 import { Supervisor } from '../../bin/supervisor.js';
+import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
 import { memberIdFor } from '../../src/server/ids.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 
 describe('the plan', () => {
   it("lays out three members on etcd's Procfile ports", () => {
@@ -64,15 +67,12 @@ function collect(out: PassThrough): () => string[] {
   return () => text.split('\n').filter((line) => line !== '');
 }
 
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Waits for the stand-ins (node processes: slow to start on a busy machine); on timeout, says what they printed. */
+async function until(what: string, check: () => boolean, lines: () => string[]): Promise<void> {
+  await waitFor(what, check, CLUSTER_WAIT_MS, () => `printed so far:\n${lines().join('\n')}`);
 }
 
-describe('the supervisor', () => {
+describe('the supervisor', { timeout: CLUSTER_TEST_MS }, () => {
   it('prefixes every line with the member name, reports a member that dies, keeps the others, and stops them with SIGTERM', async () => {
     const out = new PassThrough();
     const lines = collect(out);
@@ -83,7 +83,7 @@ describe('the supervisor', () => {
       { color: false, onAllExited: () => (allExited = true) },
     );
     supervisor.start();
-    await until(() => lines().filter((l) => l.endsWith('| to stderr')).length === 2 && lines().some((l) => l.includes('exited')));
+    await until('both patient members to print and the failing one to exit', () => lines().filter((l) => l.endsWith('| to stderr')).length === 2 && lines().some((l) => l.includes('exited')), lines);
 
     expect(lines()).toEqual(
       expect.arrayContaining([
@@ -104,7 +104,7 @@ describe('the supervisor', () => {
     const lines = collect(out);
     let allExited = false;
     new Supervisor([standIn('solo', 'process.exit(1)')], out, { color: false, onAllExited: () => (allExited = true) }).start();
-    await until(() => allExited);
+    await until('the last member to exit', () => allExited, lines);
     expect(lines()).toEqual(['solo | exited with code 1 unexpectedly; no member is left running']);
   });
 
@@ -114,7 +114,7 @@ describe('the supervisor', () => {
     const lines = collect(out);
     const supervisor = new Supervisor([standIn('stubborn', stubborn)], out, { color: false, onAllExited: () => {} });
     supervisor.start();
-    await until(() => lines().includes('stubborn | up'));
+    await until('the stubborn member to start', () => lines().includes('stubborn | up'), lines);
     await supervisor.stop(200);
     expect(lines()).toContain('stubborn | not stopping');
   });
@@ -124,7 +124,7 @@ describe('the supervisor', () => {
     const lines = collect(out);
     const supervisor = new Supervisor([standIn('infra1', PATIENT)], out, { color: true, onAllExited: () => {} });
     supervisor.start();
-    await until(() => lines().length > 0);
+    await until('the first line', () => lines().length > 0, lines);
     await supervisor.stop();
     expect(lines()).toContain('\x1b[36minfra1 | \x1b[0mhello');
   });

@@ -6,13 +6,21 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getJSON, waitFor } from '../support/cluster.js';
+import { getJSON } from '../../harness/get-json.js';
+import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 
 const LOCAL_CLUSTER = resolve(import.meta.dirname, '../../dist/bin/local-cluster.js');
 const CLIENTS = ['http://127.0.0.1:2379', 'http://127.0.0.1:22379', 'http://127.0.0.1:32379'];
 
-function startLocalCluster(cwd: string): { proc: ChildProcess; output: string[] } {
+interface Running {
+  proc: ChildProcess;
+  output: string[];
+}
+
+function startLocalCluster(cwd: string): Running {
   const proc = spawn(process.execPath, [LOCAL_CLUSTER], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   proc.stdout!.on('data', (b: Buffer) => output.push(b.toString()));
@@ -20,11 +28,14 @@ function startLocalCluster(cwd: string): { proc: ChildProcess; output: string[] 
   return { proc, output };
 }
 
-async function leaderOnEveryMember(): Promise<void> {
-  await waitFor(async () => {
+/** The last lines `npm start` printed (every member's output, prefixed with its name). */
+const tail = (run: Running) => (): string => `last output:\n${run.output.join('').trimEnd().split('\n').slice(-30).join('\n')}`;
+
+async function leaderOnEveryMember(run: Running): Promise<void> {
+  await waitFor('the local cluster to elect a leader', async () => {
     const leaders = await Promise.all(CLIENTS.map(async (url) => (await getJSON(`${url}/v2/stats/self`))?.leaderInfo?.leader));
     return leaders.every((l) => l && l === leaders[0]);
-  }, 20000, 'the local cluster to elect a leader');
+  }, CLUSTER_WAIT_MS, tail(run));
 }
 
 async function interrupt(proc: ChildProcess): Promise<number | null> {
@@ -44,9 +55,9 @@ describe('npm start', () => {
   it("runs three members on etcd's client ports, stops them all on Ctrl-C, and reuses their data when run again", async () => {
     const first = startLocalCluster(cwd);
     running = first.proc;
-    await leaderOnEveryMember();
+    await leaderOnEveryMember(first);
     expect((await v2(CLIENTS[1]!, 'PUT', '/npm-start/kept', { value: 'across restarts' })).status).toBe(201);
-    await waitFor(async () => (await v2(CLIENTS[2]!, 'GET', '/npm-start/kept')).status === 200, 5000, 'infra3 to apply the write');
+    await waitFor('infra3 to apply the write', async () => (await v2(CLIENTS[2]!, 'GET', '/npm-start/kept')).status === 200, CLUSTER_WAIT_MS, tail(first));
     const members = (await getJSON(`${CLIENTS[0]}/v2/members`)).members.map((m: { name: string }) => m.name).sort();
     expect(members).toEqual(['infra1', 'infra2', 'infra3']);
     expect(first.output.join('')).toMatch(/^infra2 \| /m);
@@ -56,9 +67,9 @@ describe('npm start', () => {
 
     const second = startLocalCluster(cwd);
     running = second.proc;
-    await leaderOnEveryMember();
+    await leaderOnEveryMember(second);
     expect((await v2(CLIENTS[0]!, 'GET', '/npm-start/kept')).body.node.value).toBe('across restarts');
     expect(await interrupt(second.proc)).toBe(0);
     running = undefined;
-  }, 60_000);
+  }, CLUSTER_TEST_MS);
 });

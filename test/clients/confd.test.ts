@@ -2,7 +2,9 @@
 // `recursive&sorted&quorum`, then long-poll `wait&recursive&waitIndex=<modifiedIndex+1>` over and
 // over, re-reading everything on 401, while writers stream changes in through every member.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, waitFor } from '../support/cluster.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
 import { crashedMemberLogs, flood } from './support/cluster-state.js';
 
@@ -71,7 +73,7 @@ class ConfdView {
 
   /** Stops after the long poll that sees index `through`. */
   async stopAfter(through: number): Promise<void> {
-    await waitFor(async () => this.waitIndex > through, 15000, `the watcher to reach index ${through}`);
+    await waitFor(`the watcher to reach index ${through}`, async () => this.waitIndex > through, CLUSTER_WAIT_MS);
     this.stopped = true;
     // The loop is parked in a long poll past `through`; wake it with one write it may ignore.
     await v2(this.base, 'PUT', `${this.prefix}/zz-stop`, { value: 'stop' });
@@ -85,11 +87,11 @@ function changeOf(res: { status: number; body: any }): Change {
   return { action: res.body.action, key: res.body.node.key, modifiedIndex: res.body.node.modifiedIndex };
 }
 
-describe('the confd watch loop on a three-member raftkv cluster', () => {
-  let cluster: TestCluster;
+describe('the confd watch loop on a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
   });
   afterAll(async () => {
     const crashed = cluster ? crashedMemberLogs(cluster) : '';
@@ -101,7 +103,7 @@ describe('the confd watch loop on a three-member raftkv cluster', () => {
     for (const [k, v] of [['/app/b/x', 'bx'], ['/app/a', 'a0'], ['/app/c/d/e', 'cde'], ['/app/b/w', 'bw']]) await v2(cluster.url(0), 'PUT', k!, { value: v! });
     const view = new ConfdView(cluster.url(1), '/app');
     view.start();
-    await waitFor(async () => view.waitIndex > 0, 5000, 'the first read');
+    await waitFor('the first read', async () => view.waitIndex > 0, CLUSTER_WAIT_MS, cluster.recentOutput);
     expect(Object.fromEntries(view.values)).toEqual({ '/app/a': 'a0', '/app/b/w': 'bw', '/app/b/x': 'bx', '/app/c/d/e': 'cde' });
 
     const written: Change[] = [];
@@ -155,7 +157,7 @@ describe('the confd watch loop on a three-member raftkv cluster', () => {
     const stale = view.waitIndex;
 
     const lastFlood = await flood(cluster, '/flood', 1005);
-    await waitFor(async () => Number((await v2(cluster.url(2), 'GET', '/flood/seed')).headers.get('x-etcd-index')) >= lastFlood, 5000, 'the watched member to apply the flood');
+    await waitFor('the watched member to apply the flood', async () => Number((await v2(cluster.url(2), 'GET', '/flood/seed')).headers.get('x-etcd-index')) >= lastFlood, CLUSTER_WAIT_MS, cluster.recentOutput);
 
     await view.next();
     expect(view.rereads).toEqual([

@@ -2,18 +2,21 @@
 // units and operators do. Every expected output below is what the same command prints against
 // a real `etcd --enable-v2`, with that cluster's indexes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, getJSON, waitFor } from '../support/cluster.js';
+import { getJSON } from '../../harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 import { Etcdctl } from './support/etcdctl.js';
 import type { Running } from './support/processes.js';
 import { crashedMemberLogs, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
 
-describe('etcdctl (v2) against a three-member raftkv cluster', () => {
-  let cluster: TestCluster;
+describe('etcdctl (v2) against a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
   let ctl: Etcdctl;
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
     ctl = new Etcdctl(cluster.members.map((m) => m.clientUrl));
   });
   afterAll(async () => {
@@ -109,7 +112,7 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
 
     it('a key set with --ttl 1 is gone once the leader expires it', async () => {
       expect((await ctl.run('set', '--ttl', '1', '/units/short', 's')).code).toBe(0);
-      await waitFor(async () => (await v2(cluster.url(0), 'GET', '/units/short')).status === 404, 5000, '/units/short to expire');
+      await waitFor('/units/short to expire', async () => (await v2(cluster.url(0), 'GET', '/units/short')).status === 404, CLUSTER_WAIT_MS, cluster.recentOutput);
       const index = await settledIndex(cluster);
       expect(await ctl.run('get', '/units/short')).toEqual({ code: 4, stdout: '', stderr: `Error:  100: Key not found (/units/short) [${index}]\n` });
     });
@@ -306,7 +309,7 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
         await v2(cluster.url(2), 'PUT', '/wf/t', { value: 'x', ttl: 1 });
         const queued = (await v2(cluster.url(0), 'POST', '/wf/q', { value: 'job' })).body.node.key;
         const expected = `[set] /wf/a\n1\n[delete] /wf/a\nPrevNode.Value: 1\n[set] /wf/t\nx\n[create] ${queued}\njob\n[expire] /wf/t\n\n`;
-        await waitFor(async () => watch.stdout().length >= expected.length, 5000, 'the expiry to be printed');
+        await waitFor('the expiry to be printed', async () => watch.stdout().length >= expected.length, CLUSTER_WAIT_MS, cluster.recentOutput);
         expect(watch.stdout()).toBe(expected);
       } finally {
         await watch.kill();
@@ -325,10 +328,10 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
       const exec = await watching('exec-watch', '--recursive', '/ew', '--', 'sh', '-c', report);
       try {
         const a = (await v2(cluster.url(0), 'PUT', '/ew/a', { value: 'v1' })).body.node.modifiedIndex;
-        await waitFor(async () => exec.stdout().split('\n').length > 1, 5000, 'the first command run');
+        await waitFor('the first command run', async () => exec.stdout().split('\n').length > 1, CLUSTER_WAIT_MS, cluster.recentOutput);
         const b = (await v2(cluster.url(1), 'PUT', '/ew/b', { value: 'v2' })).body.node.modifiedIndex;
         const c = (await v2(cluster.url(2), 'DELETE', '/ew/a')).body.node.modifiedIndex;
-        await waitFor(async () => exec.stdout().split('\n').length > 3, 5000, 'three command runs');
+        await waitFor('three command runs', async () => exec.stdout().split('\n').length > 3, CLUSTER_WAIT_MS, cluster.recentOutput);
         expect(exec.stdout()).toBe(`set /ew/a ${a} v1\nset /ew/b ${b} v2\ndelete /ew/a ${c} \n`);
         expect(exec.stderr()).toBe('');
       } finally {
@@ -339,7 +342,7 @@ describe('etcdctl (v2) against a three-member raftkv cluster', () => {
 
   describe('members and health', () => {
     async function members(): Promise<{ id: string; name: string; peerURLs: string[]; clientURLs: string[] }[]> {
-      const live = cluster.members.findIndex((m) => m.proc);
+      const live = cluster.members.findIndex((_, i) => cluster.isRunning(i));
       return (await getJSON(`${cluster.url(live)}/v2/members`)).members;
     }
 

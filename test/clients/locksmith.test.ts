@@ -2,7 +2,9 @@
 // three real raftkv processes: create with prevExist=false (105 ignored), then GET → change the
 // JSON → PUT with prevIndex=<modifiedIndex>, retrying on 101.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster } from '../support/cluster.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { sleep } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 import { crashedMemberLogs } from './support/cluster-state.js';
 
@@ -70,8 +72,8 @@ class LocksmithClient {
         return answer === true;
       });
       if (outcome === 'done' || already) return;
-      if (outcome === 'busy') await new Promise((r) => setTimeout(r, 5 + Math.random() * 20));
-      else if (attempt > 3) await new Promise((r) => setTimeout(r, Math.random() * 10));
+      if (outcome === 'busy') await sleep(5 + Math.random() * 20);
+      else if (attempt > 3) await sleep(Math.random() * 10);
     }
     throw new Error(`${this.id} gave up`);
   }
@@ -98,11 +100,11 @@ class LocksmithClient {
   }
 }
 
-describe("locksmith's reboot semaphore on a three-member raftkv cluster", () => {
-  let cluster: TestCluster;
+describe("locksmith's reboot semaphore on a three-member raftkv cluster", { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
   });
   afterAll(async () => {
     const crashed = cluster ? crashedMemberLogs(cluster) : '';
@@ -150,7 +152,7 @@ describe("locksmith's reboot semaphore on a three-member raftkv cluster", () => 
     const holding = new Set<string>();
     let maxSeen = 0;
     let takes = 0;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + CLUSTER_WAIT_MS;
     const worker = async (client: LocksmithClient): Promise<void> => {
       for (let r = 0; r < rounds; r++) {
         await client.lock(deadline);
@@ -158,7 +160,7 @@ describe("locksmith's reboot semaphore on a three-member raftkv cluster", () => 
         maxSeen = Math.max(maxSeen, holding.size);
         expect(holding.size, `holders after ${client.id} took the lock: ${[...holding]}`).toBeLessThanOrEqual(max);
         takes++;
-        await new Promise((r) => setTimeout(r, Math.random() * 10));
+        await sleep(Math.random() * 10);
         holding.delete(client.id); // before the release is acknowledged: nobody can take the slot earlier
         await client.unlock(deadline);
       }
@@ -171,7 +173,7 @@ describe("locksmith's reboot semaphore on a three-member raftkv cluster", () => 
   it('admits max holders at once and no more until one releases', async () => {
     await reset();
     const [a, b, c] = ['a', 'b', 'c'].map((id, i) => new LocksmithClient(() => cluster.url(i), id));
-    const soon = Date.now() + 10_000;
+    const soon = Date.now() + CLUSTER_WAIT_MS;
     await a!.lock(soon);
     await b!.lock(soon);
     await expect(c!.lock(Date.now() + 500)).rejects.toThrow('c gave up');
@@ -199,7 +201,7 @@ describe("locksmith's reboot semaphore on a three-member raftkv cluster", () => 
     const up = [0, 1, 2].filter((i) => i !== leader);
     const clients = Array.from({ length: 6 }, (_, w) => new LocksmithClient(() => cluster.url(up[w % 2]!), `node-${w}`));
     const killLeader = async (): Promise<void> => {
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
       await cluster.kill(leader);
     };
     try {

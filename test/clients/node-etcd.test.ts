@@ -2,7 +2,10 @@
 // its synchronous getSync, TTL and prevExist writes, 401 resync and failover.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, getJSON, waitFor } from '../support/cluster.js';
+import { getJSON } from '../../harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 import { crashedMemberLogs, flood, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
 
@@ -31,12 +34,12 @@ function seen(event: any): Seen {
   return { action: event.action, key: event.node.key, value: event.node.value, prev: event.prevNode?.value, modifiedIndex: event.node.modifiedIndex };
 }
 
-describe('node-etcd against a three-member raftkv cluster', () => {
-  let cluster: TestCluster;
+describe('node-etcd against a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
   let etcd: any;
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
     etcd = new Etcd(cluster.members.map((m) => m.clientUrl));
   });
   afterAll(async () => {
@@ -70,9 +73,9 @@ describe('node-etcd against a three-member raftkv cluster', () => {
       const short = await call(etcd, 'set', '/dir/sub/t', 'x', { ttl: 1 });
       expect([set.err, update.err, short.err]).toEqual([null, null, null]);
       expect(update.body.action).toBe('update');
-      await waitFor(async () => changes.length >= 4, 5000, 'the expiry event (leader SYNC every 500 ms)');
+      await waitFor('the expiry event (leader SYNC every 500 ms)', async () => changes.length >= 4, CLUSTER_WAIT_MS, cluster.recentOutput);
       const del = await call(etcd, 'del', '/dir/a');
-      await waitFor(async () => changes.length >= 5, 5000, 'the delete event');
+      await waitFor('the delete event', async () => changes.length >= 5, CLUSTER_WAIT_MS, cluster.recentOutput);
 
       const expiredAt = changes[3]!.modifiedIndex;
       const expected: Seen[] = [
@@ -159,14 +162,14 @@ describe('node-etcd against a three-member raftkv cluster', () => {
 
     const { w, changes, resyncs } = await watcher('/flood', 1, { recursive: true });
     try {
-      await waitFor(async () => changes.length >= 1, 5000, 'the event at the resync index');
+      await waitFor('the event at the resync index', async () => changes.length >= 1, CLUSTER_WAIT_MS, cluster.recentOutput);
       expect(resyncs).toHaveLength(1);
       expect(resyncs[0].errorCode).toBe(401);
       expect(resyncs[0].error).toEqual({ errorCode: 401, message: 'The event in requested index is outdated and cleared', cause: `the requested history has been cleared [${last - 999}/1]`, index: last });
       expect(changes[0]).toEqual({ action: 'set', key: '/flood/last', value: 'L', prev: undefined, modifiedIndex: last });
 
       const next = (await v2(cluster.url(1), 'PUT', '/flood/next', { value: 'N' })).body.node.modifiedIndex;
-      await waitFor(async () => changes.length >= 2, 5000, 'the next change');
+      await waitFor('the next change', async () => changes.length >= 2, CLUSTER_WAIT_MS, cluster.recentOutput);
       expect(changes[1]).toEqual({ action: 'set', key: '/flood/next', value: 'N', prev: undefined, modifiedIndex: next });
     } finally {
       w.stop();
@@ -182,17 +185,17 @@ describe('node-etcd against a three-member raftkv cluster', () => {
     let host = -1;
     try {
       const before = await call(etcd, 'set', '/moving/a', 'before');
-      await waitFor(async () => changes.length === 1, 5000, 'the first change');
+      await waitFor('the first change', async () => changes.length === 1, CLUSTER_WAIT_MS, cluster.recentOutput);
       // node-etcd picks a member at random for every poll: find the one holding the current poll.
-      await waitFor(async () => {
+      await waitFor('the next poll to land on m1 or m2', async () => {
         for (const i of [0, 1]) if ((await getJSON(`${cluster.url(i)}/v2/stats/store`))?.watchers === 1) host = i;
         return host >= 0;
-      }, 5000, 'the next poll to land on m1 or m2');
+      }, CLUSTER_WAIT_MS, cluster.recentOutput);
       await cluster.kill(host); // the client retries the broken poll on its other member
       await cluster.waitForLeader(); // else a write may go to a dead leader and time out (as in etcd)
       const during: Answer[] = [];
       for (const v of ['d1', 'd2', 'd3']) during.push(await call(new Etcd([cluster.url(2)]), 'set', `/moving/${v}`, v));
-      await waitFor(async () => changes.length === 4, 10000, 'the changes made while the watched member was down');
+      await waitFor('the changes made while the watched member was down', async () => changes.length === 4, CLUSTER_WAIT_MS, cluster.recentOutput);
       expect(changes).toEqual([before, ...during].map((a) => seen(a.body)));
     } finally {
       w.stop();

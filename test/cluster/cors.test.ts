@@ -3,7 +3,7 @@
 // origin must carry its port.)
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster } from '../support/cluster.js';
+import { ProcessCluster } from '../../harness/process-cluster.js';
 
 /** The response headers of a GET sent with the given Origin header. */
 function headersFor(url: string, origin: string): Promise<http.IncomingHttpHeaders> {
@@ -17,9 +17,9 @@ function headersFor(url: string, origin: string): Promise<http.IncomingHttpHeade
 }
 
 describe('a member started with --cors', () => {
-  let cluster: TestCluster;
+  let cluster: ProcessCluster;
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 1, extraFlags: ['--cors', 'http://a.example:8080'] });
+    cluster = await ProcessCluster.start({ size: 1, extraFlags: ['--cors', 'http://a.example:8080'] });
   });
   afterAll(async () => {
     await cluster?.stop();

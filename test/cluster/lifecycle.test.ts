@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJSON, TestCluster, waitFor } from '../support/cluster.js';
+import { getJSON } from '../../harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { sleep, waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
 
-describe('stopping and restarting members', () => {
-  let cluster: TestCluster;
+describe('stopping and restarting members', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -15,7 +18,7 @@ describe('stopping and restarting members', () => {
     const leader = await cluster.waitForLeader();
     for (let k = 0; k < 20; k++) expect((await v2(cluster.url(leader), 'PUT', `/term/k${k}`, { value: `v${k}` })).status).toBe(201);
 
-    const exit = cluster.exited(leader, 10000);
+    const exit = cluster.exited(leader);
     cluster.members[leader]!.proc!.kill('SIGTERM');
     expect(await exit).toBe(0);
     const logs = cluster.logs(leader);
@@ -27,7 +30,7 @@ describe('stopping and restarting members', () => {
     for (let k = 0; k < 20; k++) expect((await v2(cluster.url(next), 'GET', `/term/k${k}`, { quorum: true })).body.node.value).toBe(`v${k}`);
 
     cluster.spawn(leader);
-    await waitFor(async () => (await v2(cluster.url(leader), 'GET', '/term/k19')).status === 200, 10000, 'the stopped member to come back');
+    await waitFor('the stopped member to come back', async () => (await v2(cluster.url(leader), 'GET', '/term/k19')).status === 200, CLUSTER_WAIT_MS, cluster.recentOutput);
   });
 
   it("a write forwarded to a leader that then dies times out with etcd's previous-leader-failure cause", async () => {
@@ -44,24 +47,24 @@ describe('stopping and restarting members', () => {
     });
     cluster.spawn(leader);
     await cluster.waitForLeader();
-  }, 30_000);
+  });
 
   it("a member cut off from the quorum answers a write with etcd's timeout, and keeps running", async () => {
     await cluster.waitForLeader();
     const survivor = 0;
     await Promise.all([1, 2].map((i) => cluster.kill(i)));
     // Once it knows it has no leader, raft refuses the proposal and the member waits for one.
-    await waitFor(async () => (await getJSON(`${cluster.url(survivor)}/v2/stats/self`))?.leaderInfo?.leader === '', 10_000, 'the survivor to lose its leader');
+    await waitFor('the survivor to lose its leader', async () => (await getJSON(`${cluster.url(survivor)}/v2/stats/self`))?.leaderInfo?.leader === '', CLUSTER_WAIT_MS, cluster.recentOutput);
     const res = await v2(cluster.url(survivor), 'PUT', '/no-quorum/k', { value: 'cannot commit' }, 20_000);
     expect(res.status).toBe(500);
     expect(res.body.errorCode).toBe(300);
     expect(res.body.cause).toMatch(/^etcdserver: request timed out/);
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     expect(cluster.isRunning(survivor), cluster.logs(survivor).slice(-2000)).toBe(true);
     expect((await v2(cluster.url(survivor), 'GET', '/')).status).toBe(200);
     for (const i of [1, 2]) cluster.spawn(i);
     await cluster.waitForLeader();
-  }, 30_000);
+  });
 
   it('every member killed at once comes back on its data with every acknowledged write', async () => {
     const acked: string[] = [];

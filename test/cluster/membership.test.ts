@@ -2,17 +2,20 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJSON, TestCluster, waitFor } from '../support/cluster.js';
+import { getJSON } from '../../harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { sleep, waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 import { SteadyWrites } from './steady-writes.js';
 
 const run = promisify(execFile);
 
-async function memberId(cluster: TestCluster, i: number): Promise<string> {
+async function memberId(cluster: ProcessCluster, i: number): Promise<string> {
   return (await getJSON(`${cluster.url(i)}/v2/stats/self`)).id;
 }
 
-async function membersSeenBy(cluster: TestCluster, i: number): Promise<{ id: string; name: string; peerURLs: string[]; clientURLs: string[] }[]> {
+async function membersSeenBy(cluster: ProcessCluster, i: number): Promise<{ id: string; name: string; peerURLs: string[]; clientURLs: string[] }[]> {
   return (await getJSON(`${cluster.url(i)}/v2/members`)).members;
 }
 
@@ -21,18 +24,18 @@ async function etcdIndex(url: string): Promise<number> {
 }
 
 /** Waits until member i has applied everything member `from` had applied when asked. */
-async function caughtUp(cluster: TestCluster, i: number, from: number): Promise<void> {
+async function caughtUp(cluster: ProcessCluster, i: number, from: number): Promise<void> {
   const target = await etcdIndex(cluster.url(from));
-  await waitFor(async () => (await etcdIndex(cluster.url(i))) >= target, 20000, `${cluster.members[i]!.name} to catch up`);
+  await waitFor(`${cluster.members[i]!.name} to catch up`, async () => (await etcdIndex(cluster.url(i))) >= target, CLUSTER_WAIT_MS, cluster.recentOutput);
 }
 
 /** A learner is promoted by the leader once it replicates; the leader says so in its log. */
-async function promoted(cluster: TestCluster, id: string): Promise<void> {
+async function promoted(cluster: ProcessCluster, id: string): Promise<void> {
   const line = new RegExp(`"learner":"${id}"[^\\n]*promoting a caught-up learner to voter`);
-  await waitFor(async () => cluster.members.some((_, i) => line.test(cluster.logs(i))), 20000, `learner ${id} to be promoted`);
+  await waitFor(`learner ${id} to be promoted`, async () => cluster.members.some((_, i) => line.test(cluster.logs(i))), CLUSTER_WAIT_MS, cluster.recentOutput);
 }
 
-async function remove(cluster: TestCluster, via: number, id: string): Promise<number> {
+async function remove(cluster: ProcessCluster, via: number, id: string): Promise<number> {
   const res = await fetch(`${cluster.url(via)}/v2/members/${id}`, { method: 'DELETE' });
   return res.status;
 }
@@ -43,16 +46,16 @@ async function keysOn(url: string, dir: string): Promise<Set<string>> {
 }
 
 /** etcdctl's 1 s request timeout is tight for a change that waits for a commit on a busy 2-core machine. */
-function etcdctl(cluster: TestCluster, via: number, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
+function etcdctl(cluster: ProcessCluster, via: number, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
   return run('etcdctl', ['--no-sync', '--timeout', '10s', '--total-timeout', '20s', '--endpoints', cluster.url(via), ...args], {
     env: { ...process.env, ETCDCTL_API: '2' },
   });
 }
 
 describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a steady write load', () => {
-  let cluster: TestCluster;
+  let cluster: ProcessCluster;
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -60,7 +63,7 @@ describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a
 
   it('adds two learners that are promoted, removes the leader and a follower, and loses no acknowledged write', async () => {
     const load = new SteadyWrites([0, 1, 2].map((i) => cluster.url(i)));
-    await new Promise((r) => setTimeout(r, 300));
+    await sleep(300);
 
     for (let n = 0; n < 2; n++) {
       const i = await cluster.join(0);
@@ -77,10 +80,10 @@ describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a
       const via = [0, 1, 2, 3, 4].find((i) => i !== leader && i !== follower)!;
       load.targets = load.targets.filter((u) => u !== cluster.url(gone));
       expect(await remove(cluster, via, await memberId(cluster, gone))).toBe(204);
-      expect(await cluster.exited(gone, 15000)).toBe(1);
+      expect(await cluster.exited(gone)).toBe(1);
       expect(cluster.logs(gone)).toMatch(/permanently removed from the cluster/);
     }
-    await new Promise((r) => setTimeout(r, 500));
+    await sleep(500);
     await load.stop();
 
     const remaining = [0, 1, 2, 3, 4].filter((i) => i !== leader && i !== follower);
@@ -97,13 +100,13 @@ describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a
     }
     // Losing the leader costs at most one election's worth of failed writes.
     expect(load.failureSpanMs(), JSON.stringify(load.failures.slice(0, 5))).toBeLessThan(3000);
-  }, 120_000);
+  }, 2 * CLUSTER_TEST_MS);
 });
 
-describe('replacing a dead member with etcdctl', () => {
-  let cluster: TestCluster;
+describe('replacing a dead member with etcdctl', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -134,22 +137,22 @@ describe('replacing a dead member with etcdctl', () => {
     await caughtUp(cluster, slot, 0);
     expect((await v2(fresh.clientUrl, 'GET', '/before/k29')).body.node.value).toBe('v29');
     expect((await v2(fresh.clientUrl, 'PUT', '/after', { value: 'through the new member' })).status).toBe(201);
-    await waitFor(async () => (await etcdctl(cluster, 0, 'member', 'list')).stdout.includes(`name=${fresh.name} peerURLs=${fresh.peerUrl} clientURLs=${fresh.clientUrl}`), 10000, 'the new member to publish its client URL');
+    await waitFor('the new member to publish its client URL', async () => (await etcdctl(cluster, 0, 'member', 'list')).stdout.includes(`name=${fresh.name} peerURLs=${fresh.peerUrl} clientURLs=${fresh.clientUrl}`), CLUSTER_WAIT_MS, cluster.recentOutput);
     const list = (await etcdctl(cluster, 0, 'member', 'list')).stdout.trim().split('\n');
     expect(list).toHaveLength(3);
     expect(list.join('\n')).not.toContain(deadId);
 
     // The old member comes back on its old data: the cluster refuses it and it exits.
     cluster.spawn(dead);
-    expect(await cluster.exited(dead, 15000)).toBe(1);
+    expect(await cluster.exited(dead)).toBe(1);
     expect(cluster.logs(dead)).toMatch(/the member has been permanently removed from the cluster/);
-  }, 90_000);
+  });
 });
 
-describe('membership requests etcd refuses', () => {
-  let cluster: TestCluster;
+describe('membership requests etcd refuses', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -175,7 +178,7 @@ describe('membership requests etcd refuses', () => {
     const again = await fetch(`${cluster.url(1)}/v2/members/${id}`, { method: 'DELETE' });
     expect(again.status).toBe(410);
     expect(await again.json()).toEqual({ message: `Member permanently removed: ${id}` });
-  }, 60_000);
+  });
 
   it('updates a member\'s peer URLs with etcdctl member update, seen by every member', async () => {
     // Move a follower: a leader whose followers cannot answer it would step down mid-test.
@@ -188,13 +191,13 @@ describe('membership requests etcd refuses', () => {
     expect(updated.stdout.trim()).toBe(`Updated member with ID ${id} in cluster`);
     const peerURLOn = async (i: number): Promise<string | undefined> => (await membersSeenBy(cluster, i)).find((m) => m.id === id)?.peerURLs[0];
     // The moved member itself may not hear of it: nobody can reach it at an address it does not listen on.
-    for (const i of [leader, other]) await waitFor(async () => (await peerURLOn(i)) === moved, 10000, `member ${i} to see the new peer URL`);
+    for (const i of [leader, other]) await waitFor(`member ${i} to see the new peer URL`, async () => (await peerURLOn(i)) === moved, CLUSTER_WAIT_MS, cluster.recentOutput);
     // Put it back: the member is reachable again and every member ends with the same list.
     await etcdctl(cluster, leader, 'member', 'update', id, cluster.members[target]!.peerUrl);
-    for (const i of [0, 1, 2]) await waitFor(async () => (await peerURLOn(i)) === cluster.members[target]!.peerUrl, 10000, `member ${i} to see the peer URL back`);
+    for (const i of [0, 1, 2]) await waitFor(`member ${i} to see the peer URL back`, async () => (await peerURLOn(i)) === cluster.members[target]!.peerUrl, CLUSTER_WAIT_MS, cluster.recentOutput);
     expect((await v2(cluster.url(leader), 'PUT', '/after-update', { value: 'x' })).status).toBe(201);
     await caughtUp(cluster, target, leader);
-  }, 60_000);
+  });
 
   it('refuses a member that comes back without its data under its old id', async () => {
     const lost = 2;
@@ -203,7 +206,7 @@ describe('membership requests etcd refuses', () => {
     rmSync(m.dataDir, { recursive: true, force: true });
     m.joinCluster = cluster.members.slice(0, 3).map((x) => `${x.name}=${x.peerUrl}`).join(',');
     cluster.spawn(lost);
-    expect(await cluster.exited(lost, 15000)).toBe(1);
+    expect(await cluster.exited(lost)).toBe(1);
     expect(cluster.logs(lost)).toMatch(/member m3 has run before and has lost its data: remove it/);
-  }, 60_000);
+  });
 });

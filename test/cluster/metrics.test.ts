@@ -1,6 +1,6 @@
 // /metrics on a real member: the fsync and apply histograms count what the member did.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster } from '../support/cluster.js';
+import { ProcessCluster } from '../../harness/process-cluster.js';
 import { v2 } from '../support/http.js';
 
 function histogramCount(text: string, name: string): number {
@@ -10,10 +10,10 @@ function histogramCount(text: string, name: string): number {
 }
 
 describe('/metrics', () => {
-  let cluster: TestCluster;
+  let cluster: ProcessCluster;
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 1 });
+    cluster = await ProcessCluster.start({ size: 1 });
   });
   afterAll(async () => {
     await cluster?.stop();

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, waitFor } from '../support/cluster.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 
-describe('a three-member cluster of real processes', () => {
-  let cluster: TestCluster;
+describe('a three-member cluster of real processes', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
   const acknowledged = new Map<string, string>();
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3 });
+    cluster = await ProcessCluster.start({ size: 3 });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -38,7 +40,7 @@ describe('a three-member cluster of real processes', () => {
     const follower = (leader + 1) % 3;
     const put = await v2(cluster.url(leader), 'PUT', '/replication/local-read', { value: 'x' });
     acknowledged.set('/replication/local-read', 'x');
-    await waitFor(async () => (await v2(cluster.url(follower), 'GET', '/replication/local-read')).body?.node?.modifiedIndex === put.body.node.modifiedIndex, 5000, 'follower to apply');
+    await waitFor('follower to apply', async () => (await v2(cluster.url(follower), 'GET', '/replication/local-read')).body?.node?.modifiedIndex === put.body.node.modifiedIndex, CLUSTER_WAIT_MS, cluster.recentOutput);
   });
 
   it('elects a new leader after kill -9 of the leader and keeps taking writes', async () => {
@@ -48,7 +50,7 @@ describe('a three-member cluster of real processes', () => {
     expect(newLeader).not.toBe(oldLeader);
     for (let i = 0; i < 3; i++) if (i !== oldLeader) await write(i, `/replication/after-kill-${i}`, `k${i}`);
     await cluster.restart(oldLeader);
-    await waitFor(async () => (await v2(cluster.url(oldLeader), 'GET', `/replication/after-kill-${newLeader}`)).status === 200, 10000, 'restarted member to catch up');
+    await waitFor('restarted member to catch up', async () => (await v2(cluster.url(oldLeader), 'GET', `/replication/after-kill-${newLeader}`)).status === 200, CLUSTER_WAIT_MS, cluster.recentOutput);
     await expectEverywhere();
   });
 

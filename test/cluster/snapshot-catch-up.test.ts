@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestCluster, waitFor } from '../support/cluster.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
 
 const WRITES = 20000;
 
-describe('a member stopped while many writes happen', () => {
-  let cluster: TestCluster;
+describe('a member stopped while many writes happen', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
 
   beforeAll(async () => {
-    cluster = await TestCluster.start({ size: 3, snapshotCount: 2000 });
+    cluster = await ProcessCluster.start({ size: 3, snapshotCount: 2000 });
   });
   afterAll(async () => {
     await cluster?.stop();
@@ -27,7 +29,7 @@ describe('a member stopped while many writes happen', () => {
     const final = await v2(cluster.url(leader), 'GET', '/bulk', { recursive: true });
     const index = Number(final.headers.get('x-etcd-index'));
     cluster.spawn(stopped);
-    await waitFor(async () => Number((await v2(cluster.url(stopped), 'GET', '/bulk')).headers.get('x-etcd-index')) >= index, 60000, 'the stopped member to catch up');
+    await waitFor('the stopped member to catch up', async () => Number((await v2(cluster.url(stopped), 'GET', '/bulk')).headers.get('x-etcd-index')) >= index, CLUSTER_WAIT_MS, cluster.recentOutput);
     expect(cluster.logs(stopped)).toMatch(/installed snapshot from leader/);
     const caughtUp = await v2(cluster.url(stopped), 'GET', '/bulk', { recursive: true, sorted: true });
     const leaderView = await v2(cluster.url(leader), 'GET', '/bulk', { recursive: true, sorted: true });
@@ -35,5 +37,5 @@ describe('a member stopped while many writes happen', () => {
     // The last write to each key is the highest i with that remainder.
     const values = new Map(caughtUp.body.node.nodes.map((n: { key: string; value: string }) => [n.key, n.value]));
     for (let k = 0; k < 500; k++) expect(values.get(`/bulk/k${k}`)).toBe(String(WRITES - 500 + k));
-  }, 180_000);
+  });
 });

@@ -3,6 +3,7 @@
 // linearizability check covers it), no acknowledged write is lost, and — informative only —
 // how often default (local) reads were stale.
 import { createHash } from 'node:crypto';
+import { sleep } from '../../harness/wait.js';
 import type { RunClock } from './clock.js';
 import { v2Request } from './etcd-client.js';
 import type { Operation } from './history.js';
@@ -32,7 +33,7 @@ export async function waitForConvergence(endpoints: string[], timeoutMs: number)
     if (first.index >= 0 && members.every((m) => m.index === first.index && m.hash === first.hash)) {
       return { converged: true, afterMs: Date.now() - started, members };
     }
-    await new Promise((r) => setTimeout(r, 200));
+    await sleep(200);
   }
   return { converged: false, afterMs: Date.now() - started, members };
 }

@@ -3,6 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
+import type { Crash } from '../../harness/process-cluster.js';
+import { sleep } from '../../harness/wait.js';
 import { Random } from '../sim/random.js';
 import { RunClock } from './clock.js';
 import { finalReads, lostWrites, staleReads, waitForConvergence } from './final-checks.js';
@@ -13,7 +16,6 @@ import type { Operation } from './history.js';
 import { FAULT_KINDS, Nemesis } from './nemesis.js';
 import type { FaultKind, NemesisEvent } from './nemesis.js';
 import { ProxiedCluster } from './proxied-cluster.js';
-import type { Crash } from './proxied-cluster.js';
 import { Workload } from './workload.js';
 
 export interface RunOptions {
@@ -48,8 +50,9 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
   const clock = new RunClock();
   const keys = Array.from({ length: opts.keys ?? 4 }, (_, i) => `/jepsen/k${i}`);
   const cluster = await ProxiedCluster.start();
+  const processes = cluster.processes;
   try {
-    const endpoints = cluster.members.map((m) => m.clientUrl);
+    const endpoints = processes.clientUrls();
     const workload = new Workload({ endpoints, clients: opts.clients ?? 10, keys, seed: opts.seed, timeoutMs: 3000, clock, quorumReads: opts.quorumReads });
     const nemesis = new Nemesis(cluster, rnd, clock);
     workload.start();
@@ -58,8 +61,8 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
     await sleep(1500); // let clients see the healed cluster
     await workload.stop();
     for (const e of nemesis.events) log(`  ${String(e.atMs).padStart(7)} ms  ${e.what}`);
-    await cluster.waitForLeader(20000);
-    const convergence = await waitForConvergence(endpoints, 20000);
+    await processes.waitForLeader(CLUSTER_WAIT_MS);
+    const convergence = await waitForConvergence(endpoints, CLUSTER_WAIT_MS);
     const finals = await finalReads(endpoints[0]!, keys, clock, workload.ops.length);
     const history = [...workload.ops, ...finals];
     const historyFile = join(tmpdir(), `raftkv-jepsen-${opts.seed}.json`);
@@ -68,8 +71,8 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
     const verdict = checkHistory(history);
     const lost = lostWrites(workload.ops, finals);
     const stale = staleReads(history, workload.defaultReads);
-    const crashes = [...cluster.crashes];
-    for (let i = 0; i < cluster.size; i++) if (!cluster.alive(i)) crashes.push({ member: cluster.members[i]!.name, code: null, signal: 'not running at the end', tail: cluster.logs(i).slice(-2000) });
+    const crashes = [...processes.crashes];
+    for (let i = 0; i < processes.size; i++) if (!processes.isRunning(i)) crashes.push({ member: processes.members[i]!.name, code: null, signal: 'not running at the end', tail: processes.logs(i).slice(-2000) });
     const indeterminate = workload.ops.filter((o) => o.output === undefined).length;
     const ok = verdict.ok && verdict.undecided.length === 0 && lost.length === 0 && convergence.converged && crashes.length === 0;
     const summary = [
@@ -85,8 +88,4 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
   } finally {
     await cluster.stop();
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,5 +1,6 @@
 // Faults against a ProxiedCluster, one at a time: each is applied, held for longer than an
 // election timeout, then healed. Every step is logged with its time for the run report.
+import { sleep } from '../../harness/wait.js';
 import type { Random } from '../sim/random.js';
 import type { RunClock } from './clock.js';
 import type { LinkMode } from './fault-proxy.js';
@@ -51,9 +52,9 @@ export class Nemesis {
 
   /** A member to hit: the leader half the time (when there is one), else any. */
   private async target(): Promise<number> {
-    const all = this.cluster.members.map((_, i) => i);
+    const all = this.cluster.processes.members.map((_, i) => i);
     if (this.rnd.next() < 0.5) {
-      const leader = await this.cluster.leader().catch(() => -1);
+      const leader = await this.cluster.processes.leader().catch(() => -1);
       if (leader >= 0) return leader;
     }
     return this.pick(all);
@@ -62,7 +63,7 @@ export class Nemesis {
   /** Runs faults until `deadlineMs` (run clock): every kind once in a shuffled order, then at random. */
   async run(deadlineMs: number, kinds: readonly FaultKind[] = FAULT_KINDS): Promise<void> {
     const order = [...kinds].sort(() => this.rnd.next() - 0.5);
-    const election = this.cluster.electionMsValue();
+    const election = this.cluster.processes.settings.electionMs;
     while (this.clock.ms() < deadlineMs) {
       await sleep(this.between(500, 1500));
       if (this.clock.ms() >= deadlineMs) break;
@@ -74,33 +75,34 @@ export class Nemesis {
 
   async fault(kind: FaultKind, holdMs: number): Promise<void> {
     const c = this.cluster;
-    const all = c.members.map((_, i) => i);
+    const p = c.processes;
+    const all = p.members.map((_, i) => i);
     const others = (i: number): number[] => all.filter((x) => x !== i);
     switch (kind) {
       case 'kill': {
         const i = await this.target();
-        this.log(`kill -9 ${c.members[i]!.name}`);
-        await c.kill(i);
+        this.log(`kill -9 ${p.members[i]!.name}`);
+        await p.kill(i);
         await sleep(holdMs);
-        this.log(`restart ${c.members[i]!.name}`);
-        c.spawn(i);
+        this.log(`restart ${p.members[i]!.name}`);
+        p.spawn(i);
         return;
       }
       case 'pause': {
         const i = await this.target();
-        this.log(`SIGSTOP ${c.members[i]!.name} for ${Math.round(holdMs)} ms`);
-        c.pause(i);
+        this.log(`SIGSTOP ${p.members[i]!.name} for ${Math.round(holdMs)} ms`);
+        p.pause(i);
         await sleep(holdMs);
-        this.log(`SIGCONT ${c.members[i]!.name}`);
-        c.resume(i);
+        this.log(`SIGCONT ${p.members[i]!.name}`);
+        p.resume(i);
         return;
       }
       case 'partition-minority':
       case 'isolate-leader': {
-        let i = kind === 'isolate-leader' ? await c.leader().catch(() => -1) : this.pick(all);
+        let i = kind === 'isolate-leader' ? await p.leader().catch(() => -1) : this.pick(all);
         if (i < 0) i = this.pick(all);
         const mode = this.cut();
-        this.log(`${kind}: ${c.members[i]!.name} | ${others(i).map((x) => c.members[x]!.name).join(' ')} (${mode.kind})`);
+        this.log(`${kind}: ${p.members[i]!.name} | ${others(i).map((x) => p.members[x]!.name).join(' ')} (${mode.kind})`);
         c.partition([i], others(i), mode);
         break;
       }
@@ -108,14 +110,14 @@ export class Nemesis {
         const bridge = this.pick(all);
         const [a, b] = others(bridge) as [number, number];
         const mode = this.cut();
-        this.log(`bridge: ${c.members[a]!.name} x ${c.members[b]!.name}, both see ${c.members[bridge]!.name} (${mode.kind})`);
+        this.log(`bridge: ${p.members[a]!.name} x ${p.members[b]!.name}, both see ${p.members[bridge]!.name} (${mode.kind})`);
         c.partition([a], [b], mode);
         break;
       }
       case 'one-way': {
-        let i = await c.leader().catch(() => -1);
+        let i = await p.leader().catch(() => -1);
         if (i < 0) i = this.pick(all);
-        this.log(`one-way: ${c.members[i]!.name} cannot send (still receives)`);
+        this.log(`one-way: ${p.members[i]!.name} cannot send (still receives)`);
         for (const j of others(i)) c.setLink(i, j, { kind: 'drop' });
         break;
       }
@@ -127,10 +129,10 @@ export class Nemesis {
       }
       case 'kill-all': {
         this.log('kill -9 every member');
-        await Promise.all(all.map((i) => c.kill(i)));
+        await Promise.all(all.map((i) => p.kill(i)));
         await sleep(this.between(500, 2000));
         this.log('restart every member');
-        for (const i of all) c.spawn(i);
+        for (const i of all) p.spawn(i);
         return;
       }
     }
@@ -141,15 +143,12 @@ export class Nemesis {
 
   /** Ends every fault: network healed, paused members resumed, dead ones restarted. */
   healAll(): void {
+    const p = this.cluster.processes;
     this.cluster.healNetwork();
-    this.cluster.members.forEach((_, i) => {
-      this.cluster.resume(i);
-      if (!this.cluster.alive(i)) this.cluster.spawn(i);
+    p.members.forEach((_, i) => {
+      p.resume(i);
+      if (!p.isRunning(i)) p.spawn(i);
     });
     this.log('heal all');
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,6 +1,7 @@
 // Concurrent clients on a handful of keys doing set, compare-and-swap by prevValue and by
 // prevIndex, create, delete and quorum reads — each recorded with its invocation and completion
 // time and its answer — plus a sample of default (local, possibly stale) reads kept aside.
+import { sleep } from '../../harness/wait.js';
 import { Random } from '../sim/random.js';
 import type { RunClock } from './clock.js';
 import { v2Request } from './etcd-client.js';
@@ -135,8 +136,4 @@ export function classify(input: EtcdInput, reply: Extract<Reply, { kind: 'answer
   if (code === 100) return input.f === 'get' ? { ok: true, missing: true } : { ok: false, code: 100 };
   if (code === 101 || code === 105) return { ok: false, code };
   return undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

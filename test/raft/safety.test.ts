@@ -87,7 +87,7 @@ function run(n: Network, actions: Action[], random: () => number, checker: Safet
         n.restart(IDS[a.node]!);
         break;
     }
-    for (const id of IDS) while (n.processReady(id));
+    n.processAllReadies();
     checker.check(n);
   }
 }

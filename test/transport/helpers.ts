@@ -1,13 +1,13 @@
 // Scaffolding for transport tests: members on free loopback ports whose callbacks are recorded,
-// message builders, polling, and raw sockets for playing a misbehaving peer.
+// message builders, and raw sockets for playing a misbehaving peer.
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { afterEach } from 'vitest';
+import { freePort } from '../../harness/free-ports.js';
 import { MessageType } from '../../raft/types.js';
 import type { Message } from '../../raft/types.js';
 import { PeerTransport } from '../../src/transport/peer-transport.js';
 import type { PeerTransportOptions, PinoLikeLogger, TransportLimits } from '../../src/transport/peer-transport.js';
-import { freePort } from '../support/ports.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -137,16 +137,4 @@ export function patternBytes(size: number, seed = 7): Uint8Array {
     out[i] = x >>> 24;
   }
   return out;
-}
-
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../harness/wait.js';
 import { MessageType } from '../../raft/types.js';
 import type { Message } from '../../raft/types.js';
-import { heartbeat, message, transportFixture, waitFor } from './helpers.js';
+import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
+import { heartbeat, message, transportFixture } from './helpers.js';
 
 const fx = transportFixture();
 
@@ -12,10 +14,10 @@ function appendWith(from: string, to: string, index: number, data: Uint8Array): 
 describe('message delivery', () => {
   it('delivers many messages from one send in order, in a single frame', async () => {
     const [a, b] = await fx.cluster(['a', 'b']);
-    await waitFor(() => a!.transport.peerStats('b')!.active, 'a connected to b');
+    await waitFor('a connected to b', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     const msgs = Array.from({ length: 500 }, (_, i) => heartbeat('a', 'b', i));
     a!.transport.send(msgs);
-    await waitFor(() => b!.received.length === 500, 'all messages');
+    await waitFor('all messages', () => b!.received.length === 500, LOOPBACK_WAIT_MS);
     expect(b!.received.map((m) => m.commit)).toEqual(msgs.map((m) => m.commit));
     expect(a!.transport.peerStats('b')).toMatchObject({ framesSent: 1, messagesSent: 500 });
     expect(b!.transport.peerStats('a')!.messagesReceived).toBe(500);
@@ -24,9 +26,9 @@ describe('message delivery', () => {
 
   it('coalesces the sends of one event-loop turn into one frame per peer', async () => {
     const [a, b, c] = await fx.cluster(['a', 'b', 'c']);
-    await waitFor(() => a!.transport.peerStats('b')!.active && a!.transport.peerStats('c')!.active, 'a connected');
+    await waitFor('a connected', () => a!.transport.peerStats('b')!.active && a!.transport.peerStats('c')!.active, LOOPBACK_WAIT_MS);
     for (let i = 0; i < 100; i++) a!.transport.send([heartbeat('a', 'b', i), heartbeat('a', 'c', i)]);
-    await waitFor(() => b!.received.length === 100 && c!.received.length === 100, 'all messages');
+    await waitFor('all messages', () => b!.received.length === 100 && c!.received.length === 100, LOOPBACK_WAIT_MS);
     expect(b!.received.map((m) => m.commit)).toEqual([...Array(100).keys()]);
     expect(c!.received.map((m) => m.commit)).toEqual([...Array(100).keys()]);
     expect(a!.transport.peerStats('b')!.framesSent).toBe(1);
@@ -37,7 +39,7 @@ describe('message delivery', () => {
     const [a, b] = await fx.cluster(['a', 'b']);
     const payloads = [new Uint8Array(0), new Uint8Array([0, 255, 128]), new Uint8Array(70_000).map((_, i) => i % 251)];
     a!.transport.send(payloads.map((data, i) => appendWith('a', 'b', i, data)));
-    await waitFor(() => b!.received.length === 3, 'appends');
+    await waitFor('appends', () => b!.received.length === 3, LOOPBACK_WAIT_MS);
     b!.received.forEach((m, i) => {
       expect(m.entries[0]!.data).toBeInstanceOf(Uint8Array);
       expect(Buffer.from(m.entries[0]!.data).equals(Buffer.from(payloads[i]!))).toBe(true);
@@ -50,7 +52,7 @@ describe('message delivery', () => {
     const [a, b] = await fx.cluster(['a', 'b']);
     a!.transport.send([heartbeat('a', 'b', 1)]);
     b!.transport.send([message('b', 'a', MessageType.HeartbeatResp, { commit: 1 })]);
-    await waitFor(() => a!.received.length === 1 && b!.received.length === 1, 'both directions');
+    await waitFor('both directions', () => a!.received.length === 1 && b!.received.length === 1, LOOPBACK_WAIT_MS);
     expect(a!.received[0]!.type).toBe(MessageType.HeartbeatResp);
     expect(b!.received[0]!.type).toBe(MessageType.Heartbeat);
     expect(a!.active).toEqual([{ id: 'b', active: true }]);
@@ -59,7 +61,7 @@ describe('message delivery', () => {
   it('drops messages for a member that is not a peer without disturbing the others', async () => {
     const [a, b] = await fx.cluster(['a', 'b']);
     a!.transport.send([heartbeat('a', 'zz', 1), heartbeat('a', 'b', 2)]);
-    await waitFor(() => b!.received.length === 1, 'message to b');
+    await waitFor('message to b', () => b!.received.length === 1, LOOPBACK_WAIT_MS);
     expect(b!.received[0]!.commit).toBe(2);
     expect(a!.unreachable).toEqual([]);
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../../harness/wait.js';
 import { MessageType } from '../../raft/types.js';
 import { encodeFrame } from '../../src/transport/frame-codec.js';
-import { freeUrl, heartbeat, message, sleep, transportFixture, waitFor } from './helpers.js';
+import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
+import { freeUrl, heartbeat, message, transportFixture } from './helpers.js';
 
 const fx = transportFixture();
 
@@ -13,8 +15,8 @@ describe('peers that are down, come back, move or lag', () => {
     const started = performance.now();
     for (let i = 0; i < 50; i++) a!.transport.send([heartbeat('a', 'b', i), heartbeat('a', 'c', i)]);
     expect(performance.now() - started).toBeLessThan(50);
-    await waitFor(() => c!.received.length === 50, 'messages to c');
-    await waitFor(() => a!.unreachable.includes('b'), 'b reported unreachable');
+    await waitFor('messages to c', () => c!.received.length === 50, LOOPBACK_WAIT_MS);
+    await waitFor('b reported unreachable', () => a!.unreachable.includes('b'), LOOPBACK_WAIT_MS);
     const stats = a!.transport.peerStats('b')!;
     expect(stats.active).toBe(false);
     expect(stats.connectionFailures).toBeGreaterThan(0);
@@ -26,27 +28,27 @@ describe('peers that are down, come back, move or lag', () => {
     const [a] = await fx.cluster(['a']);
     const b = await fx.member('b');
     a!.transport.addPeer('b', [b.url]);
-    await waitFor(() => a!.unreachable.length > 0, 'first dial fails');
+    await waitFor('first dial fails', () => a!.unreachable.length > 0, LOOPBACK_WAIT_MS);
     await b.transport.start();
-    await waitFor(() => a!.transport.peerStats('b')!.active, 'redialed b');
+    await waitFor('redialed b', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     a!.transport.send([1, 2, 3].map((i) => heartbeat('a', 'b', i)));
-    await waitFor(() => b.received.length === 3, 'messages after reconnect');
+    await waitFor('messages after reconnect', () => b.received.length === 3, LOOPBACK_WAIT_MS);
     expect(b.received.map((m) => m.commit)).toEqual([1, 2, 3]);
     expect(a!.active).toEqual([{ id: 'b', active: true }]);
   });
 
   it('notices a peer that goes away, and reaches it again after it restarts on the same URL', async () => {
     const [a, b] = await fx.cluster(['a', 'b']);
-    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected');
+    await waitFor('connected', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     await b!.transport.stop();
-    await waitFor(() => a!.active.some((e) => !e.active), 'connection loss noticed');
+    await waitFor('connection loss noticed', () => a!.active.some((e) => !e.active), LOOPBACK_WAIT_MS);
     a!.transport.send([heartbeat('a', 'b', 1)]);
     expect(a!.unreachable).toContain('b');
     const b2 = await fx.member('b', { url: b!.url });
     await b2.transport.start();
-    await waitFor(() => a!.transport.peerStats('b')!.active, 'reconnected');
+    await waitFor('reconnected', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     a!.transport.send([heartbeat('a', 'b', 2)]);
-    await waitFor(() => b2.received.length === 1, 'delivery to the restarted peer');
+    await waitFor('delivery to the restarted peer', () => b2.received.length === 1, LOOPBACK_WAIT_MS);
     expect(b2.received[0]!.commit).toBe(2);
     expect(a!.active).toEqual([
       { id: 'b', active: true },
@@ -60,26 +62,26 @@ describe('peers that are down, come back, move or lag', () => {
     const b = await fx.member('b');
     await b.transport.start();
     a!.transport.addPeer('b', [await freeUrl(), b.url]);
-    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected through the second URL');
+    await waitFor('connected through the second URL', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     a!.transport.send([heartbeat('a', 'b', 1)]);
-    await waitFor(() => b.received.length === 1, 'delivery');
+    await waitFor('delivery', () => b.received.length === 1, LOOPBACK_WAIT_MS);
   });
 
   it('follows a peer to its new URL when the peer is updated', async () => {
     const [a, b] = await fx.cluster(['a', 'b']);
-    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected');
+    await waitFor('connected', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     const moved = await fx.member('b');
     await moved.transport.start();
     a!.transport.updatePeer('b', [moved.url]);
-    await waitFor(() => a!.transport.peerStats('b')!.active && a!.active.length === 3, 'reconnected at the new URL');
+    await waitFor('reconnected at the new URL', () => a!.transport.peerStats('b')!.active && a!.active.length === 3, LOOPBACK_WAIT_MS);
     a!.transport.send([heartbeat('a', 'b', 7)]);
-    await waitFor(() => moved.received.length === 1, 'delivery at the new URL');
+    await waitFor('delivery at the new URL', () => moved.received.length === 1, LOOPBACK_WAIT_MS);
     expect(b!.received).toEqual([]);
   });
 
   it('stops sending to a removed peer', async () => {
     const [a, b] = await fx.cluster(['a', 'b']);
-    await waitFor(() => a!.transport.peerStats('b')!.active, 'connected');
+    await waitFor('connected', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     a!.transport.removePeer('b');
     a!.transport.send([heartbeat('a', 'b', 1)]);
     await sleep(50);
@@ -96,14 +98,14 @@ describe('peers that are down, come back, move or lag', () => {
     const limits = { maxSocketBufferBytes: 256 * 1024, maxQueuedMessages: 64 };
     const [a, c] = await fx.cluster(['a', 'c'], { limits });
     a!.transport.addPeer('stuck', [stuckUrl]);
-    await waitFor(() => a!.transport.peerStats('stuck')!.active, 'connected to the stuck peer');
+    await waitFor('connected to the stuck peer', () => a!.transport.peerStats('stuck')!.active, LOOPBACK_WAIT_MS);
     const entry = (i: number) => ({ term: 1, index: i, type: 0 as const, data: new Uint8Array(64 * 1024) });
     for (let round = 0; round < 40; round++) {
       const toStuck = Array.from({ length: 20 }, (_, i) => message('a', 'stuck', MessageType.App, { index: round * 20 + i, entries: [entry(i)] }));
       a!.transport.send([...toStuck, heartbeat('a', 'c', round)]);
       await sleep(1);
     }
-    await waitFor(() => c!.received.length === 40, 'messages to the healthy peer');
+    await waitFor('messages to the healthy peer', () => c!.received.length === 40, LOOPBACK_WAIT_MS);
     const stats = a!.transport.peerStats('stuck')!;
     expect(stats.messagesDropped).toBeGreaterThan(0);
     expect(stats.messagesSent + stats.messagesDropped).toBeLessThanOrEqual(800);

@@ -1,8 +1,10 @@
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../../harness/wait.js';
 import { encodeFrame, MAX_FRAME_BYTES } from '../../src/transport/frame-codec.js';
 import { PROTOCOL_VERSION } from '../../src/transport/wire.js';
-import { heartbeat, sleep, transportFixture, waitFor } from './helpers.js';
+import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
+import { heartbeat, transportFixture } from './helpers.js';
 import type { TestMember } from './helpers.js';
 
 const fx = transportFixture();
@@ -15,14 +17,14 @@ function closed(socket: Socket): Promise<void> {
 async function healthyPair(): Promise<[TestMember, TestMember]> {
   const [a, b] = await fx.cluster(['a', 'b']);
   b!.transport.send([heartbeat('b', 'a', 1)]);
-  await waitFor(() => a!.received.length === 1, 'first message');
+  await waitFor('first message', () => a!.received.length === 1, LOOPBACK_WAIT_MS);
   return [a!, b!];
 }
 
 async function stillDelivers(a: TestMember, b: TestMember): Promise<void> {
   const before = a.received.length;
   b.transport.send([heartbeat('b', 'a', 2)]);
-  await waitFor(() => a.received.length === before + 1, 'delivery on the healthy connection');
+  await waitFor('delivery on the healthy connection', () => a.received.length === before + 1, LOOPBACK_WAIT_MS);
 }
 
 describe('connections the listener refuses or drops', () => {
@@ -30,7 +32,7 @@ describe('connections the listener refuses or drops', () => {
     const [a] = await fx.cluster(['a']);
     const x = await fx.member('x', { clusterId: 'other-cluster' });
     x.transport.addPeer('a', [a!.url]);
-    await waitFor(() => x.transport.peerStats('a')!.connectionFailures >= 3, 'several refused dials');
+    await waitFor('several refused dials', () => x.transport.peerStats('a')!.connectionFailures >= 3, LOOPBACK_WAIT_MS);
     x.transport.send([heartbeat('x', 'a', 1)]);
     await sleep(30);
     expect(a!.received).toEqual([]);
@@ -46,7 +48,7 @@ describe('connections the listener refuses or drops', () => {
   it('refuses a dialer that meant another member', async () => {
     const [a, c] = await fx.cluster(['a', 'c']);
     a!.transport.addPeer('b', [c!.url]);
-    await waitFor(() => a!.logs.some((l) => l.msg === 'peer refused the connection'), 'refusal');
+    await waitFor('refusal', () => a!.logs.some((l) => l.msg === 'peer refused the connection'), LOOPBACK_WAIT_MS);
     expect(a!.logs.find((l) => l.msg === 'peer refused the connection')!.obj.reason).toBe('member b is not this member (c)');
   });
 
@@ -54,11 +56,11 @@ describe('connections the listener refuses or drops', () => {
     const [a] = await fx.cluster(['a']);
     const j = await fx.member('j', { clusterId: '' });
     j.transport.addPeer('a', [a!.url]);
-    await waitFor(() => j.transport.peerStats('a')!.connectionFailures > 0, 'refused while the cluster id is unknown');
+    await waitFor('refused while the cluster id is unknown', () => j.transport.peerStats('a')!.connectionFailures > 0, LOOPBACK_WAIT_MS);
     j.transport.setClusterId('cluster-1');
-    await waitFor(() => j.transport.peerStats('a')!.active, 'accepted');
+    await waitFor('accepted', () => j.transport.peerStats('a')!.active, LOOPBACK_WAIT_MS);
     j.transport.send([heartbeat('j', 'a', 1)]);
-    await waitFor(() => a!.received.length === 1, 'delivery');
+    await waitFor('delivery', () => a!.received.length === 1, LOOPBACK_WAIT_MS);
   });
 
   it('drops a connection announcing a frame over the size limit, and only that one', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sleep } from '../../harness/wait.js';
 import { RemoteRequestError, RequestTimeoutError } from '../../src/transport/peer-transport.js';
 import { freeUrl, transportFixture } from './helpers.js';
 
@@ -58,7 +59,7 @@ describe('peer requests', () => {
     const started = Date.now();
     await expect(j.transport.request([silent], 'members', null, 150)).rejects.toBeInstanceOf(RequestTimeoutError);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20);
     expect(hungUp).toBe(true);
   });
 

@@ -1,6 +1,8 @@
 import { createHook } from 'node:async_hooks';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { freeUrl, heartbeat, patternBytes, sleep, snapMessage, transportFixture, waitFor } from './helpers.js';
+import { sleep, waitFor } from '../../harness/wait.js';
+import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
+import { freeUrl, heartbeat, patternBytes, snapMessage, transportFixture } from './helpers.js';
 
 const fx = transportFixture();
 
@@ -27,8 +29,8 @@ describe('stopping', () => {
     await a.transport.start();
     b!.transport.addPeer('a', [a.url]);
     b!.transport.addPeer('dead', [await freeUrl()]);
-    await waitFor(() => b!.transport.peerStats('a')!.active && b!.transport.peerStats('c')!.active, 'connected');
-    await waitFor(() => b!.unreachable.includes('dead'), 'a peer in backoff');
+    await waitFor('connected', () => b!.transport.peerStats('a')!.active && b!.transport.peerStats('c')!.active, LOOPBACK_WAIT_MS);
+    await waitFor('a peer in backoff', () => b!.unreachable.includes('dead'), LOOPBACK_WAIT_MS);
 
     const pending = b!.transport.request([a.url], 'members', null, 10_000).catch((e: unknown) => e);
     b!.transport.send([heartbeat('b', 'c', 1), heartbeat('b', 'a', 1), snapMessage('b', 'c', patternBytes(4 * 1024 * 1024))]);

@@ -1,10 +1,12 @@
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { sleep, waitFor } from '../../harness/wait.js';
 import { MessageType } from '../../raft/types.js';
 import { encodeFrame, FrameDecoder } from '../../src/transport/frame-codec.js';
 import { parseFrame } from '../../src/transport/wire.js';
 import type { Frame, SnapChunk } from '../../src/transport/wire.js';
-import { heartbeat, patternBytes, sleep, snapMessage, transportFixture, waitFor } from './helpers.js';
+import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
+import { heartbeat, patternBytes, snapMessage, transportFixture } from './helpers.js';
 
 const fx = transportFixture();
 const MiB = 1024 * 1024;
@@ -54,7 +56,7 @@ describe('snapshots', () => {
       a!.transport.send([heartbeat('a', 'b', i)]);
       await sleep(1);
     }
-    await waitFor(() => a!.snapshotStatus.length === 1, 'snapshot status');
+    await waitFor('snapshot status', () => a!.snapshotStatus.length === 1, LOOPBACK_WAIT_MS);
     expect(a!.snapshotStatus).toEqual([{ to: 'b', ok: true }]);
     const snap = b!.received.find((m) => m.type === MessageType.Snap)!;
     expect(snap.snapshot!.metadata).toEqual({ index: 4242, term: 3, confState: { voters: ['a', 'b'], learners: [] } });
@@ -70,20 +72,20 @@ describe('snapshots', () => {
     const url = await fx.rawPeer((s) => receiver.onSocket(s));
     const a = await fx.member('a');
     a.transport.addPeer('r', [url]);
-    await waitFor(() => a.transport.peerStats('r')!.active, 'connected');
+    await waitFor('connected', () => a.transport.peerStats('r')!.active, LOOPBACK_WAIT_MS);
     const data = patternBytes(4 * MiB + 123);
     a.transport.send([snapMessage('a', 'r', data)]);
-    await waitFor(() => receiver.chunks().length === 2, 'a full window');
+    await waitFor('a full window', () => receiver.chunks().length === 2, LOOPBACK_WAIT_MS);
     await sleep(30);
     expect(receiver.chunks()).toHaveLength(2);
 
     a.transport.send([heartbeat('a', 'r', 1)]);
-    await waitFor(() => receiver.frames.some((f) => f.t === 'msgs'), 'a heartbeat past the unacknowledged chunks');
+    await waitFor('a heartbeat past the unacknowledged chunks', () => receiver.frames.some((f) => f.t === 'msgs'), LOOPBACK_WAIT_MS);
     expect(a.snapshotStatus).toEqual([]);
 
     const sid = (receiver.frames.find((f) => f.t === 'snap') as { sid: number }).sid;
     receiver.ackFromNowOn(sid);
-    await waitFor(() => a.snapshotStatus.length === 1, 'snapshot status');
+    await waitFor('snapshot status', () => a.snapshotStatus.length === 1, LOOPBACK_WAIT_MS);
     expect(a.snapshotStatus).toEqual([{ to: 'r', ok: true }]);
     const chunks = receiver.chunks();
     expect(chunks.map((c) => c.data.length)).toEqual([MiB, MiB, MiB, MiB, 123]);
@@ -95,7 +97,7 @@ describe('snapshots', () => {
     const [a] = await fx.cluster(['a']);
     a!.transport.addPeer('b', [(await fx.member('b')).url]);
     a!.transport.send([snapMessage('a', 'b', patternBytes(1000))]);
-    await waitFor(() => a!.snapshotStatus.length === 1, 'snapshot status');
+    await waitFor('snapshot status', () => a!.snapshotStatus.length === 1, LOOPBACK_WAIT_MS);
     expect(a!.snapshotStatus).toEqual([{ to: 'b', ok: false }]);
     expect(a!.transport.peerStats('b')!.snapshotsFailed).toBe(1);
   });
@@ -105,11 +107,11 @@ describe('snapshots', () => {
     const url = await fx.rawPeer((s) => receiver.onSocket(s));
     const a = await fx.member('a');
     a.transport.addPeer('r', [url]);
-    await waitFor(() => a.transport.peerStats('r')!.active, 'connected');
+    await waitFor('connected', () => a.transport.peerStats('r')!.active, LOOPBACK_WAIT_MS);
     a.transport.send([snapMessage('a', 'r', patternBytes(3 * MiB))]);
-    await waitFor(() => receiver.chunks().length === 2, 'transfer under way');
+    await waitFor('transfer under way', () => receiver.chunks().length === 2, LOOPBACK_WAIT_MS);
     receiver.hangUp();
-    await waitFor(() => a.snapshotStatus.length === 1, 'snapshot status');
+    await waitFor('snapshot status', () => a.snapshotStatus.length === 1, LOOPBACK_WAIT_MS);
     expect(a.snapshotStatus).toEqual([{ to: 'r', ok: false }]);
     expect(a.unreachable).toEqual(['r']);
   });
@@ -119,11 +121,11 @@ describe('snapshots', () => {
     const url = await fx.rawPeer((s) => receiver.onSocket(s));
     const a = await fx.member('a', { limits: { snapshotStallMs: 100 } });
     a.transport.addPeer('r', [url]);
-    await waitFor(() => a.transport.peerStats('r')!.active, 'connected');
+    await waitFor('connected', () => a.transport.peerStats('r')!.active, LOOPBACK_WAIT_MS);
     a.transport.send([snapMessage('a', 'r', patternBytes(3 * MiB))]);
-    await waitFor(() => a.snapshotStatus.length === 1, 'snapshot status');
+    await waitFor('snapshot status', () => a.snapshotStatus.length === 1, LOOPBACK_WAIT_MS);
     expect(a.snapshotStatus).toEqual([{ to: 'r', ok: false }]);
-    await waitFor(() => a.active.length === 3, 'dropped the stuck connection and redialed');
+    await waitFor('dropped the stuck connection and redialed', () => a.active.length === 3, LOOPBACK_WAIT_MS);
     expect(a.transport.peerStats('r')!.connectionFailures).toBe(1);
   });
 
@@ -131,7 +133,7 @@ describe('snapshots', () => {
     const [a, b] = await fx.cluster(['a', 'b']);
     a!.transport.send([snapMessage('a', 'b', patternBytes(10), 1)]);
     a!.transport.send([snapMessage('a', 'b', patternBytes(20), 2)]);
-    await waitFor(() => a!.snapshotStatus.length === 2, 'both statuses');
+    await waitFor('both statuses', () => a!.snapshotStatus.length === 2, LOOPBACK_WAIT_MS);
     expect(a!.snapshotStatus).toEqual([
       { to: 'b', ok: false },
       { to: 'b', ok: true },

@@ -129,6 +129,13 @@ export class Network {
     return rd;
   }
 
+  /** Carries out every node's Readies until none has one left; their messages join the queue. True if there was any. */
+  processAllReadies(): boolean {
+    let any = false;
+    for (const id of this.peers.keys()) while (this.processReady(id)) any = true;
+    return any;
+  }
+
   /** Delivers every queued message once (those sent in response wait for the next call). */
   deliver(): number {
     const batch = this.queue;
@@ -145,12 +152,9 @@ export class Network {
   /** Processes Readies and delivers messages until nothing is left to do. */
   stabilize(): void {
     for (let round = 0; round < 10_000; round++) {
-      let busy = false;
-      for (const id of this.peers.keys()) {
-        while (this.processReady(id)) busy = true;
-      }
-      if (this.deliver() > 0) busy = true;
-      if (!busy) return;
+      const processed = this.processAllReadies();
+      const delivered = this.deliver() > 0;
+      if (!processed && !delivered) return;
     }
     throw new Error('the network did not stabilize');
   }

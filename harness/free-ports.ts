@@ -12,8 +12,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function freePorts(n: number): Promise<number[]> {
+/** `n` distinct free ports, none of them in `taken` (ports handed out earlier, maybe not bound yet). */
+export async function freePorts(n: number, taken: ReadonlySet<number> = new Set()): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
+  while (ports.size < n) {
+    const port = await freePort();
+    if (!taken.has(port)) ports.add(port);
+  }
   return [...ports];
 }
