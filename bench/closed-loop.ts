@@ -1,7 +1,7 @@
 // Closed-loop load: `clients` concurrent callers, each issuing its next operation as soon as the
 // previous one finishes, while the recorder says the job runs — or, given `totalOps`, until
 // that many operations have succeeded.
-import { sleep } from '../harness/wait.js';
+import { sleep } from './harness/wait.js';
 import { errorKind } from './load-client.js';
 import type { Recorder } from './recorder.js';
 

@@ -1,7 +1,7 @@
 // A cluster under test — raftkv or etcd, started by the harness's ProcessCluster in a temp dir on
 // free loopback ports with the same flags and layout for both, so the two differ only in the
 // server binary.
-import { ProcessCluster } from '../harness/process-cluster.js';
+import { ProcessCluster } from './harness/process-cluster.js';
 
 export type TargetKind = 'raftkv' | 'etcd';
 

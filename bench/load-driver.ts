@@ -3,7 +3,7 @@
 // worker's result.
 import { fork } from 'node:child_process';
 import { resolve } from 'node:path';
-import { trackChild } from '../harness/child-registry.js';
+import { trackChild } from './harness/child-registry.js';
 import type { JobKind, JobParams } from './jobs/index.js';
 import type { FromWorker, LoadResult, Timing, ToWorker } from './load-protocol.js';
 import type { ProgressLine } from './progress-line.js';

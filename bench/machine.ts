@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { cpus, release, totalmem, type } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { RAFTKV_BIN } from '../harness/process-cluster.js';
+import { RAFTKV_BIN } from './harness/process-cluster.js';
 
 export interface MachineInfo {
   cpuModel: string;

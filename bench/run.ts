@@ -1,6 +1,6 @@
 // `npm run bench`: starts raftkv and/or etcd clusters, runs the workloads against them from a
 // separate load process, prints a markdown table and records JSON and SVG under bench/results/.
-import { installCleanupHandlers } from '../harness/child-registry.js';
+import { installCleanupHandlers } from './harness/child-registry.js';
 import { startTarget, type TargetKind } from './cluster-target.js';
 import { runLoad } from './load-driver.js';
 import { describeMachine, findEtcd } from './machine.js';

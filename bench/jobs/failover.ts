@@ -2,7 +2,7 @@
 // A client whose member fails moves on to the next one. Measures the time from the kill to
 // the first write acknowledged in a later Raft term (the new leader's first commit), and
 // afterwards reads every acknowledged key back: an acknowledged write that is gone is lost.
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../harness/wait.js';
 import { closedLoop } from '../closed-loop.js';
 import { ok, V2Client, type V2Node } from '../load-client.js';
 import { valueOf } from '../payload.js';

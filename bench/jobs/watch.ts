@@ -2,7 +2,7 @@
 // members, and one writer putting a key into it on the leader. Each write waits until every
 // watcher has seen it; one operation is one watcher's notification, its latency the time from
 // the write's acknowledgement to that watcher's response.
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../harness/wait.js';
 import { errorKind, ok, V2Client } from '../load-client.js';
 import { connectionsFor, type Job } from './job.js';
 

@@ -1,6 +1,6 @@
 // Failover: writes at concurrency 64 spread over every member, and kill -9 of the leader
 // halfway through the measured time.
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../harness/wait.js';
 import type { Workload } from './workload.js';
 
 const CONCURRENCY = 64;

@@ -1,6 +1,6 @@
 // Memory: resident set size of every member after writing 100,000 distinct keys (1,000,000
 // with --big); the write throughput of filling them is the row's figure.
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../harness/wait.js';
 import { residentBytes } from '../machine.js';
 import { UNTIMED, type Workload } from './workload.js';
 

@@ -1,6 +1,6 @@
 // A workload is what one section of the report measures: it drives a freshly started cluster
 // through one or more cases, each a load job in a worker, and returns one outcome per case.
-import type { ProcessCluster } from '../../harness/process-cluster.js';
+import type { ProcessCluster } from '../harness/process-cluster.js';
 import type { TargetKind } from '../cluster-target.js';
 import type { JobKind, JobParams } from '../jobs/index.js';
 import type { SendToWorker } from '../load-driver.js';

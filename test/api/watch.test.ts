@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.js';
-import { waitFor } from '../../harness/wait.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { Store } from '../../src/store/store.js';
 import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
 import { StoreMember } from './support/store-member.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FLAGS } from '../../bin/flag-table.js';
-import { RAFTKV_BIN } from '../../harness/process-cluster.js';
+import { RAFTKV_BIN } from '../../bench/harness/process-cluster.js';
 import { configOf, failure, started } from './outcomes.js';
 
 /** Every flag `etcd --help` (3.4.23) lists, recorded from the real binary. */

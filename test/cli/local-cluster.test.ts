@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../bin/flags.js';
 import { LOCAL_CLUSTER_TOKEN, planLocalCluster } from '../../bin/local-cluster-plan.js';
 import { Supervisor } from '../../bin/supervisor.js';
-import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_WAIT_MS } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { memberIdFor } from '../../src/server/ids.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getJSON } from '../../harness/get-json.js';
-import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { getJSON } from '../../bench/harness/get-json.js';
+import { CLUSTER_WAIT_MS } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 

@@ -2,8 +2,8 @@
 // `recursive&sorted&quorum`, then long-poll `wait&recursive&waitIndex=<modifiedIndex+1>` over and
 // over, re-reading everything on 401, while writers stream changes in through every member.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
 import { crashedMemberLogs, flood } from './support/cluster-state.js';

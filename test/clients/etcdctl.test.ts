@@ -2,9 +2,9 @@
 // units and operators do. Every expected output below is what the same command prints against
 // a real `etcd --enable-v2`, with that cluster's indexes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJSON } from '../../harness/get-json.js';
-import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { getJSON } from '../../bench/harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 import { Etcdctl } from './support/etcdctl.js';

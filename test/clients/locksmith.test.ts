@@ -2,8 +2,8 @@
 // three real raftkv processes: create with prevExist=false (105 ignored), then GET → change the
 // JSON → PUT with prevIndex=<modifiedIndex>, retrying on 101.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
-import { sleep } from '../../harness/wait.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { sleep } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 import { crashedMemberLogs } from './support/cluster-state.js';

@@ -2,9 +2,9 @@
 // its synchronous getSync, TTL and prevExist writes, 401 resync and failover.
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJSON } from '../../harness/get-json.js';
-import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { getJSON } from '../../bench/harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 import { crashedMemberLogs, flood, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';

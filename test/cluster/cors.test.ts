@@ -3,7 +3,7 @@
 // origin must carry its port.)
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster } from '../../harness/process-cluster.js';
+import { ProcessCluster } from '../../bench/harness/process-cluster.js';
 
 /** The response headers of a GET sent with the given Origin header. */
 function headersFor(url: string, origin: string): Promise<http.IncomingHttpHeaders> {

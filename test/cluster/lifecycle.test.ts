@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJSON } from '../../harness/get-json.js';
-import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
-import { sleep, waitFor } from '../../harness/wait.js';
+import { getJSON } from '../../bench/harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
 

@@ -1,6 +1,6 @@
 // /metrics on a real member: the fsync and apply histograms count what the member did.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ProcessCluster } from '../../harness/process-cluster.js';
+import { ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { v2 } from '../support/http.js';
 
 function histogramCount(text: string, name: string): number {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
 

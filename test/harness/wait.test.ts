@@ -1,6 +1,6 @@
 // The one waitFor and sleep that tests and the benchmark share.
 import { describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../../harness/wait.js';
+import { sleep, waitFor } from '../../bench/harness/wait.js';
 
 describe('waitFor', () => {
   it('resolves as soon as the check holds, sync or async', async () => {

@@ -3,7 +3,7 @@
 // linearizability check covers it), no acknowledged write is lost, and — informative only —
 // how often default (local) reads were stale.
 import { createHash } from 'node:crypto';
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../../bench/harness/wait.js';
 import type { RunClock } from './clock.js';
 import { v2Request } from './etcd-client.js';
 import type { Operation } from './history.js';

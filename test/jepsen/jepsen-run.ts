@@ -3,9 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
-import type { Crash } from '../../harness/process-cluster.js';
-import { sleep } from '../../harness/wait.js';
+import { CLUSTER_WAIT_MS } from '../../bench/harness/process-cluster.js';
+import type { Crash } from '../../bench/harness/process-cluster.js';
+import { sleep } from '../../bench/harness/wait.js';
 import { Random } from '../sim/random.js';
 import { RunClock } from './clock.js';
 import { finalReads, lostWrites, staleReads, waitForConvergence } from './final-checks.js';

@@ -1,6 +1,6 @@
 // Faults against a ProxiedCluster, one at a time: each is applied, held for longer than an
 // election timeout, then healed. Every step is logged with its time for the run report.
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../../bench/harness/wait.js';
 import type { Random } from '../sim/random.js';
 import type { RunClock } from './clock.js';
 import type { LinkMode } from './fault-proxy.js';

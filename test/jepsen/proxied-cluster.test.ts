@@ -1,7 +1,7 @@
 // The fault proxies really carry every peer link, and cutting them partitions the cluster.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { CLUSTER_WAIT_MS } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { v2Request } from './etcd-client.js';
 import { ProxiedCluster } from './proxied-cluster.js';
 

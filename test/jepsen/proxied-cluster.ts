@@ -2,9 +2,9 @@
 // peer links all run through FaultProxies owned by the test: member j listens for peers on a
 // private port and advertises its proxy's port, which every member (j included) dials. Kill -9,
 // pause and restart act on `processes`; partitions act on the proxies.
-import { getJSON } from '../../harness/get-json.js';
-import { CLUSTER_WAIT_MS, ProcessCluster } from '../../harness/process-cluster.js';
-import { waitFor } from '../../harness/wait.js';
+import { getJSON } from '../../bench/harness/get-json.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { FaultProxy } from './fault-proxy.js';
 import type { LinkMode } from './fault-proxy.js';
 
@@ -19,15 +19,15 @@ export class ProxiedCluster {
     readonly ids: string[],
   ) {}
 
-  static async start(size = 3, heartbeatMs = 50, electionMs = 500): Promise<ProxiedCluster> {
+  static async start(size = 3, heartbeatMs = 50, electionMs = 500, snapshotCount?: number): Promise<ProxiedCluster> {
     const processes = await ProcessCluster.create({
       size,
       heartbeatMs,
       electionMs,
+      snapshotCount,
       proxiedPeers: true,
       label: 'raftkv-jepsen',
       token: `jepsen-${process.pid}-${Date.now()}`,
-      env: { RAFTKV_LOG_LEVEL: process.env.RAFTKV_LOG_LEVEL ?? 'warn' },
     });
     const proxies = processes.members.map((m) => new FaultProxy(portOf(m.peerUrl), portOf(m.listenPeerUrl)));
     try {

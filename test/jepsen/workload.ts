@@ -1,7 +1,7 @@
 // Concurrent clients on a handful of keys doing set, compare-and-swap by prevValue and by
 // prevIndex, create, delete and quorum reads — each recorded with its invocation and completion
 // time and its answer — plus a sample of default (local, possibly stale) reads kept aside.
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../../bench/harness/wait.js';
 import { Random } from '../sim/random.js';
 import type { RunClock } from './clock.js';
 import { v2Request } from './etcd-client.js';

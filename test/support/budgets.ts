@@ -1,7 +1,7 @@
 // How long tests wait. CI is a busy 2-core machine shared with other test runs, so waits are
 // generous: they cost nothing when things go right, and when one gives up it fails with its own
 // message (what it waited for; for processes, their last output) rather than a bare test timeout.
-import { CLUSTER_WAIT_MS } from '../../harness/process-cluster.js';
+import { CLUSTER_WAIT_MS } from '../../bench/harness/process-cluster.js';
 
 /** Something on loopback sockets within this process: a connection, a delivery, a watch event. */
 export const LOOPBACK_WAIT_MS = 10_000;

@@ -3,7 +3,7 @@
 import { connect, createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { afterEach } from 'vitest';
-import { freePort } from '../../harness/free-ports.js';
+import { freePort } from '../../bench/harness/free-ports.js';
 import { MessageType } from '../../raft/types.js';
 import type { Message } from '../../raft/types.js';
 import { PeerTransport } from '../../src/transport/peer-transport.js';

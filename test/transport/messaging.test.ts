@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../harness/wait.js';
+import { waitFor } from '../../bench/harness/wait.js';
 import { MessageType } from '../../raft/types.js';
 import type { Message } from '../../raft/types.js';
 import { LOOPBACK_WAIT_MS } from '../support/budgets.js';

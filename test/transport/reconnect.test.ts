@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../../harness/wait.js';
+import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { MessageType } from '../../raft/types.js';
 import { encodeFrame } from '../../src/transport/frame-codec.js';
 import { LOOPBACK_WAIT_MS } from '../support/budgets.js';

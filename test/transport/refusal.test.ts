@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../../harness/wait.js';
+import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { encodeFrame, MAX_FRAME_BYTES } from '../../src/transport/frame-codec.js';
 import { PROTOCOL_VERSION } from '../../src/transport/wire.js';
 import { LOOPBACK_WAIT_MS } from '../support/budgets.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sleep } from '../../harness/wait.js';
+import { sleep } from '../../bench/harness/wait.js';
 import { RemoteRequestError, RequestTimeoutError } from '../../src/transport/peer-transport.js';
 import { freeUrl, transportFixture } from './helpers.js';
 

@@ -1,6 +1,6 @@
 import { createHook } from 'node:async_hooks';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { sleep, waitFor } from '../../harness/wait.js';
+import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
 import { freeUrl, heartbeat, patternBytes, snapMessage, transportFixture } from './helpers.js';
 

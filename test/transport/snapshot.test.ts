@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { sleep, waitFor } from '../../harness/wait.js';
+import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { MessageType } from '../../raft/types.js';
 import { encodeFrame, FrameDecoder } from '../../src/transport/frame-codec.js';
 import { parseFrame } from '../../src/transport/wire.js';

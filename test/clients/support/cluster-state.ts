@@ -1,8 +1,8 @@
 // A test cluster's observable state: every member caught up, watchers registered, history flooded.
-import { getJSON } from '../../../harness/get-json.js';
-import { CLUSTER_WAIT_MS } from '../../../harness/process-cluster.js';
-import type { ProcessCluster } from '../../../harness/process-cluster.js';
-import { waitFor } from '../../../harness/wait.js';
+import { getJSON } from '../../../bench/harness/get-json.js';
+import { CLUSTER_WAIT_MS } from '../../../bench/harness/process-cluster.js';
+import type { ProcessCluster } from '../../../bench/harness/process-cluster.js';
+import { waitFor } from '../../../bench/harness/wait.js';
 import { pool, v2 } from '../../support/http.js';
 
 async function etcdIndex(url: string): Promise<number> {

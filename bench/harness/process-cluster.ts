@@ -8,14 +8,14 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { memberFlags } from '../bin/member-flags.js';
+import { memberFlags } from '../../bin/member-flags.js';
 import { removeDir, trackChild, trackDir } from './child-registry.js';
 import { freePorts } from './free-ports.js';
 import { getJSON } from './get-json.js';
 import { waitFor } from './wait.js';
 
 /** The compiled server: this file runs from dist/harness/ (the benchmark) or from the sources (vitest). */
-export const RAFTKV_BIN = resolve(import.meta.dirname, import.meta.url.endsWith('.ts') ? '../dist/bin/raftkv.js' : '../bin/raftkv.js');
+export const RAFTKV_BIN = resolve(import.meta.dirname, import.meta.url.endsWith('.ts') ? '../../dist/bin/raftkv.js' : '../../bin/raftkv.js');
 
 /** How long a cluster may take to start, elect a leader or take a member back, on a busy 2-core machine. */
 export const CLUSTER_WAIT_MS = 60_000;
