@@ -176,12 +176,20 @@ export class ProcessCluster {
   async join(via: number): Promise<number> {
     const i = await this.newSlot();
     const m = this.members[i]!;
-    const res = await fetch(`${this.url(via)}/v2/members`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ peerURLs: [m.peerUrl] }),
-    });
-    if (res.status !== 201) throw new Error(`member add answered ${res.status}: ${await res.text()}`);
+    // As etcd, a member refuses to add one until every voter has been connected for 5 s
+    // (--strict-reconfig-check): an operator's script, like this one, asks again.
+    let status = 0;
+    let answer = '';
+    await waitFor(`member add of ${m.name} to be accepted`, async () => {
+      const res = await fetch(`${this.url(via)}/v2/members`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ peerURLs: [m.peerUrl] }),
+      });
+      [status, answer] = [res.status, await res.text()];
+      return status !== 500;
+    }, CLUSTER_WAIT_MS, () => `last answer ${status}: ${answer}`);
+    if (status !== 201) throw new Error(`member add answered ${status}: ${answer}`);
     const { members } = (await (await fetch(`${this.url(via)}/v2/members`)).json()) as { members: { name: string; peerURLs: string[] }[] };
     m.joinCluster = members.map((x) => `${x.name || m.name}=${x.peerURLs[0]}`).join(',');
     this.spawn(i);

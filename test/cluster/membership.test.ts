@@ -35,9 +35,14 @@ async function promoted(cluster: ProcessCluster, id: string): Promise<void> {
   await waitFor(`learner ${id} to be promoted`, async () => cluster.members.some((_, i) => line.test(cluster.logs(i))), CLUSTER_WAIT_MS, cluster.recentOutput);
 }
 
+/** DELETE /v2/members/id, asked again while the strict reconfiguration check refuses it (500: too few members connected for 5 s yet). */
 async function remove(cluster: ProcessCluster, via: number, id: string): Promise<number> {
-  const res = await fetch(`${cluster.url(via)}/v2/members/${id}`, { method: 'DELETE' });
-  return res.status;
+  let status = 0;
+  await waitFor(`member remove of ${id} to be accepted`, async () => {
+    status = (await fetch(`${cluster.url(via)}/v2/members/${id}`, { method: 'DELETE' })).status;
+    return status !== 500;
+  }, CLUSTER_WAIT_MS, cluster.recentOutput);
+  return status;
 }
 
 async function keysOn(url: string, dir: string): Promise<Set<string>> {
@@ -124,7 +129,9 @@ describe('replacing a dead member with etcdctl', { timeout: CLUSTER_TEST_MS }, (
 
     const slot = await cluster.newSlot();
     const fresh = cluster.members[slot]!;
-    const added = await etcdctl(cluster, 0, 'member', 'add', fresh.name, fresh.peerUrl);
+    // Refused ("unhealthy cluster") until every voter has been connected for 5 s, as in etcd.
+    let added = { stdout: '', stderr: '' };
+    await waitFor('etcdctl member add to be accepted', async () => (added = await etcdctl(cluster, 0, 'member', 'add', fresh.name, fresh.peerUrl)), CLUSTER_WAIT_MS, cluster.recentOutput);
     expect(added.stdout).toMatch(new RegExp(`^Added member named ${fresh.name} with ID [0-9a-f]+ to cluster\\n`));
     const initialCluster = /ETCD_INITIAL_CLUSTER="([^"]+)"/.exec(added.stdout)?.[1];
     expect(added.stdout).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
