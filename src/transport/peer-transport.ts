@@ -10,7 +10,6 @@ import { DEFAULT_LIMITS } from './limits.js';
 import type { TransportLimits } from './limits.js';
 import type { PinoLikeLogger } from './logger.js';
 import { PeerLink } from './peer-link.js';
-import { sendPeerRequest } from './peer-request.js';
 import { emptyPeerStats } from './peer-stats.js';
 import type { PeerStats } from './peer-stats.js';
 import { parsePeerUrl } from './peer-url.js';
@@ -23,7 +22,6 @@ export { REMOVED_MEMBER_REFUSAL } from './wire.js';
 
 export interface PeerTransportOptions {
   memberId: string;
-  /** '' until a joining member learns it (setClusterId). */
   clusterId: string;
   listenUrls: string[];
   logger: PinoLikeLogger;
@@ -47,7 +45,7 @@ const MAX_REMEMBERED_REFUSALS = 1000;
 
 export class PeerTransport {
   private readonly memberId: string;
-  private clusterId: string;
+  private readonly clusterId: string;
   private readonly limits: TransportLimits;
   private readonly log: PinoLikeLogger;
   private readonly links = new Map<string, PeerLink>();
@@ -55,7 +53,6 @@ export class PeerTransport {
   private readonly servers: Server[] = [];
   private readonly inbound = new Set<Socket>();
   private readonly inboundStreams = new Map<string, Socket>();
-  private readonly requestSockets = new Set<Socket>();
   private readonly refusalsLogged = new Set<string>();
   private readonly followers = new LeaderStats();
   /** AppendEntries sent and received (etcd's sendAppendRequestCnt and recvAppendRequestCnt). */
@@ -93,13 +90,9 @@ export class PeerTransport {
     this.stopped = true;
     for (const link of this.links.values()) link.close();
     this.links.clear();
-    for (const socket of [...this.inbound, ...this.requestSockets]) socket.destroy();
+    for (const socket of this.inbound) socket.destroy();
     await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.servers.length = 0;
-  }
-
-  setClusterId(id: string): void {
-    this.clusterId = id;
   }
 
   addPeer(id: string, urls: string[]): void {
@@ -133,10 +126,6 @@ export class PeerTransport {
     );
   }
 
-  updatePeer(id: string, urls: string[]): void {
-    this.links.get(id)?.updateUrls(urls);
-  }
-
   /**
    * Forgets a peer, and cuts its stream to us: a removed member may never see the entry that
    * removed it committed, but when it redials, isRemoved refuses it and it learns that way.
@@ -161,12 +150,6 @@ export class PeerTransport {
       else byPeer.set(m.to, [m]);
     }
     for (const [to, batch] of byPeer) this.links.get(to)?.enqueue(batch);
-  }
-
-  /** Asks a member, by any of its peer URLs, to answer through its onRequest. */
-  request(urls: string[], kind: string, body: unknown, timeoutMs: number): Promise<unknown> {
-    if (this.stopped) return Promise.reject(new Error('peer transport is stopped'));
-    return sendPeerRequest({ urls, kind, body, timeoutMs, from: this.identity(), sockets: this.requestSockets });
   }
 
   /** The body of /v2/stats/leader for a leader with these followers. */

@@ -6,7 +6,7 @@ import { afterEach } from 'vitest';
 import { freePort } from '../../bench/harness/free-ports.js';
 import { MessageType } from '../../raft/types.js';
 import type { Message } from '../../raft/types.js';
-import { PeerTransport } from '../../src/transport/peer-transport.js';
+import { PeerTransport, sendPeerRequest } from '../../src/transport/peer-transport.js';
 import type { PeerTransportOptions, PinoLikeLogger, TransportLimits } from '../../src/transport/peer-transport.js';
 
 export interface LogLine {
@@ -23,6 +23,7 @@ export function recordingLogger(lines: LogLine[]): PinoLikeLogger {
 /** A transport under test and everything its callbacks reported. */
 export interface TestMember {
   id: string;
+  clusterId: string;
   url: string;
   transport: PeerTransport;
   received: Message[];
@@ -40,6 +41,11 @@ export interface MemberOptions {
   onMessages?: (msgs: Message[]) => void;
 }
 
+/** A one-shot peer request from `from` (as a joining member asks over the peer port). */
+export function ask(from: TestMember, urls: string[], kind: string, body: unknown, timeoutMs: number): Promise<unknown> {
+  return sendPeerRequest({ urls, kind, body, timeoutMs, from: { memberId: from.id, clusterId: from.clusterId }, sockets: new Set() });
+}
+
 /** Registers cleanup for the calling test file: every member, server and socket is closed after each test. */
 export function transportFixture() {
   const transports: PeerTransport[] = [];
@@ -55,10 +61,11 @@ export function transportFixture() {
     /** A member with a transport, not yet listening (its URL is reserved). */
     async member(id: string, opts: MemberOptions = {}): Promise<TestMember> {
       const url = opts.url ?? (await freeUrl());
-      const m: Omit<TestMember, 'transport'> = { id, url, received: [], snapshotStatus: [], unreachable: [], active: [], logs: [] };
+      const clusterId = opts.clusterId ?? 'cluster-1';
+      const m: Omit<TestMember, 'transport'> = { id, clusterId, url, received: [], snapshotStatus: [], unreachable: [], active: [], logs: [] };
       const transport = new PeerTransport({
         memberId: id,
-        clusterId: opts.clusterId ?? 'cluster-1',
+        clusterId,
         listenUrls: [url],
         logger: recordingLogger(m.logs),
         onMessages: (msgs) => {

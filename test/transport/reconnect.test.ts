@@ -67,12 +67,12 @@ describe('peers that are down, come back, move or lag', () => {
     await waitFor('delivery', () => b.received.length === 1, LOOPBACK_WAIT_MS);
   });
 
-  it('follows a peer to its new URL when the peer is updated', async () => {
+  it('follows a peer to its new URL when it is added again with it', async () => {
     const [a, b] = await fx.cluster(['a', 'b']);
     await waitFor('connected', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
     const moved = await fx.member('b');
     await moved.transport.start();
-    a!.transport.updatePeer('b', [moved.url]);
+    a!.transport.addPeer('b', [moved.url]);
     await waitFor('reconnected at the new URL', () => a!.transport.peerStats('b')!.active && a!.active.length === 3, LOOPBACK_WAIT_MS);
     a!.transport.send([heartbeat('a', 'b', 7)]);
     await waitFor('delivery at the new URL', () => moved.received.length === 1, LOOPBACK_WAIT_MS);

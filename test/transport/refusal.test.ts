@@ -52,17 +52,6 @@ describe('connections the listener refuses or drops', () => {
     expect(a!.logs.find((l) => l.msg === 'peer refused the connection')!.obj.reason).toBe('member b is not this member (c)');
   });
 
-  it('lets a joining member in once it has learned the cluster id', async () => {
-    const [a] = await fx.cluster(['a']);
-    const j = await fx.member('j', { clusterId: '' });
-    j.transport.addPeer('a', [a!.url]);
-    await waitFor('refused while the cluster id is unknown', () => j.transport.peerStats('a')!.connectionFailures > 0, LOOPBACK_WAIT_MS);
-    j.transport.setClusterId('cluster-1');
-    await waitFor('accepted', () => j.transport.peerStats('a')!.active, LOOPBACK_WAIT_MS);
-    j.transport.send([heartbeat('j', 'a', 1)]);
-    await waitFor('delivery', () => a!.received.length === 1, LOOPBACK_WAIT_MS);
-  });
-
   it('drops a connection announcing a frame over the size limit, and only that one', async () => {
     const [a, b] = await healthyPair();
     const raw = await fx.dial(a.url);

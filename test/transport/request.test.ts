@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { sleep } from '../../bench/harness/wait.js';
 import { RemoteRequestError, RequestTimeoutError } from '../../src/transport/peer-transport.js';
-import { freeUrl, transportFixture } from './helpers.js';
+import { ask, freeUrl, transportFixture } from './helpers.js';
 
 const fx = transportFixture();
 
@@ -16,7 +16,7 @@ describe('peer requests', () => {
     });
     await a.transport.start();
     const joiner = await fx.member('j', { clusterId: '' });
-    const answer = (await joiner.transport.request([a.url], 'members', { want: 'all' }, 1000)) as { members: unknown; blob: Uint8Array };
+    const answer = (await ask(joiner, [a.url], 'members', { want: 'all' }, 1000)) as { members: unknown; blob: Uint8Array };
     expect(answer.members).toEqual([{ id: 'a', peerURLs: ['http://127.0.0.1:1'] }]);
     expect(answer.blob).toBeInstanceOf(Uint8Array);
     expect([...answer.blob]).toEqual([1, 2]);
@@ -27,7 +27,7 @@ describe('peer requests', () => {
     const a = await fx.member('a', { onRequest: async () => 'pong' });
     await a.transport.start();
     const j = await fx.member('j');
-    await expect(j.transport.request([await freeUrl(), a.url], 'ping', null, 1000)).resolves.toBe('pong');
+    await expect(ask(j, [await freeUrl(), a.url], 'ping', null, 1000)).resolves.toBe('pong');
   });
 
   it('passes on the error the remote handler threw, without asking other URLs', async () => {
@@ -37,7 +37,7 @@ describe('peer requests', () => {
     await a.transport.start();
     await b.transport.start();
     const j = await fx.member('j');
-    const err = await j.transport.request([a.url, b.url], 'promote', {}, 1000).catch((e: unknown) => e);
+    const err = await ask(j, [a.url, b.url], 'promote', {}, 1000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RemoteRequestError);
     expect((err as Error).message).toBe('not a voter');
     expect(secondAsked).toBe(false);
@@ -46,7 +46,7 @@ describe('peer requests', () => {
   it('answers with an error when the member serves no requests', async () => {
     const [a] = await fx.cluster(['a']);
     const j = await fx.member('j');
-    await expect(j.transport.request([a!.url], 'members', null, 1000)).rejects.toThrow(/serves no peer requests/);
+    await expect(ask(j, [a!.url], 'members', null, 1000)).rejects.toThrow(/serves no peer requests/);
   });
 
   it('times out cleanly when the listener never answers', async () => {
@@ -57,7 +57,7 @@ describe('peer requests', () => {
     });
     const j = await fx.member('j');
     const started = Date.now();
-    await expect(j.transport.request([silent], 'members', null, 150)).rejects.toBeInstanceOf(RequestTimeoutError);
+    await expect(ask(j, [silent], 'members', null, 150)).rejects.toBeInstanceOf(RequestTimeoutError);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     await sleep(20);
     expect(hungUp).toBe(true);
@@ -67,14 +67,14 @@ describe('peer requests', () => {
     const a = await fx.member('a', { onRequest: () => new Promise(() => {}) });
     await a.transport.start();
     const j = await fx.member('j');
-    await expect(j.transport.request([a.url], 'members', null, 100)).rejects.toBeInstanceOf(RequestTimeoutError);
+    await expect(ask(j, [a.url], 'members', null, 100)).rejects.toBeInstanceOf(RequestTimeoutError);
   });
 
   it('fails at once, naming the URL, when no URL can be reached', async () => {
     const j = await fx.member('j');
     const dead = await freeUrl();
     const started = Date.now();
-    await expect(j.transport.request([dead], 'members', null, 5000)).rejects.toThrow(dead);
+    await expect(ask(j, [dead], 'members', null, 5000)).rejects.toThrow(dead);
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
@@ -82,6 +82,6 @@ describe('peer requests', () => {
     const a = await fx.member('a', { onRequest: async () => 'hi' });
     await a.transport.start();
     const x = await fx.member('x', { clusterId: 'other' });
-    await expect(x.transport.request([a.url], 'members', null, 1000)).rejects.toThrow(/refused: cluster ID mismatch/);
+    await expect(ask(x, [a.url], 'members', null, 1000)).rejects.toThrow(/refused: cluster ID mismatch/);
   });
 });
