@@ -1,10 +1,5 @@
-// Member and cluster ids as etcd's API shows and reads them: hex without leading zeros out,
-// any hex up to 64 bits in. Inside raftkv an id is 16 zero-padded lowercase hex digits.
-
-/** How etcd prints an id (types.ID.String()). */
-export function etcdId(id: string): string {
-  return id.toLowerCase().replace(/^0+(?=.)/, '');
-}
+// Member ids as etcd's API reads them: any hex up to 64 bits (src/server/ids.ts formatId
+// prints them). Inside raftkv an id is 16 zero-padded lowercase hex digits.
 
 /** An id from a client (strconv.ParseUint(s, 16, 64)) in raftkv's form; undefined if malformed. */
 export function parseEtcdId(text: string): string | undefined {

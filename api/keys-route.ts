@@ -5,7 +5,7 @@ import type { MemberService } from '../src/server/member-service.js';
 import { EtcdError } from '../src/store/types.js';
 import type { StoreEvent } from '../src/store/types.js';
 import { targetOf } from './edge.js';
-import { etcdId } from './etcd-id.js';
+import { formatId } from '../src/server/ids.js';
 import { asEtcdError, sendEtcdError } from './etcd-responses.js';
 import { createdNode, encodeEvent } from './event-json.js';
 import { readForm } from './form-body.js';
@@ -50,7 +50,7 @@ async function serveKeys(opts: KeysRouteOptions, request: FastifyRequest, reply:
   const { service } = opts;
   const method = request.method;
   if (!isKeyMethod(method)) return sendMethodNotAllowed(reply, KEY_METHODS);
-  reply.header('X-Etcd-Cluster-Id', etcdId(service.clusterId));
+  reply.header('X-Etcd-Cluster-Id', formatId(service.clusterId));
   const target = targetOf(request);
   const form = await readForm({
     raw: request.raw,

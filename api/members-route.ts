@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MembershipError } from '../src/server/member-service.js';
 import type { MemberInfo, MemberService, MembershipRefusal } from '../src/server/member-service.js';
 import { targetOf } from './edge.js';
-import { compareIds, etcdId, parseEtcdId } from './etcd-id.js';
+import { formatId } from '../src/server/ids.js';
+import { compareIds, parseEtcdId } from './etcd-id.js';
 import { sendJSON, sendMessageError } from './etcd-responses.js';
 import { readAtMost } from './form-body.js';
 import { decodeGoUtf8 } from './go-utf8.js';
@@ -26,7 +27,7 @@ export interface MembersRouteOptions {
 
 /** httptypes.Member: exactly these four fields, lists never null. */
 function memberJSON(m: MemberInfo): object {
-  return { id: etcdId(m.id), name: m.name, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] };
+  return { id: formatId(m.id), name: m.name, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] };
 }
 
 /** What follows /v2/members and one slash (etcd's trimPrefix). */
@@ -42,9 +43,9 @@ function refusalOf(method: string, refusal: MembershipRefusal, id: string): Refu
     case 'peer-url-exists':
       return method === 'DELETE' ? undefined : { status: 409, message: 'membership: peerURL exists' };
     case 'not-found':
-      return method === 'POST' ? undefined : { status: 404, message: `No such member: ${etcdId(id)}` };
+      return method === 'POST' ? undefined : { status: 404, message: `No such member: ${formatId(id)}` };
     case 'removed':
-      return method === 'DELETE' ? { status: 410, message: `Member permanently removed: ${etcdId(id)}` } : undefined;
+      return method === 'DELETE' ? { status: 410, message: `Member permanently removed: ${formatId(id)}` } : undefined;
   }
 }
 
@@ -83,7 +84,7 @@ function memberIdOf(reply: FastifyReply, sub: string): string | undefined {
 async function serveMembers(opts: MembersRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { service } = opts;
   if (!MEMBERS_METHODS.includes(request.method)) return sendMethodNotAllowed(reply, MEMBERS_METHODS);
-  reply.header('X-Etcd-Cluster-Id', etcdId(service.clusterId));
+  reply.header('X-Etcd-Cluster-Id', formatId(service.clusterId));
   const sub = subPath(targetOf(request).path);
 
   switch (request.method) {

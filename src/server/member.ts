@@ -9,6 +9,7 @@ import type { LoadedState } from '../storage/durable-log.js';
 import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
+import { formatId } from './ids.js';
 import type { IdentityMeta } from './identity.js';
 import { handOverLeadership } from './leadership-transfer.js';
 import { LeaderTracker } from './leader-tracker.js';
@@ -232,9 +233,9 @@ export class Member implements MemberService {
   selfStats(): object {
     return selfStats({
       name: this.name,
-      id: this.memberId,
+      id: formatId(this.memberId),
       isLeader: this.leader.isLeader,
-      leader: this.leader.leader,
+      leader: this.leader.leader && formatId(this.leader.leader),
       startedAt: this.startedAt,
       leaderSince: this.leader.leaderSince,
       now: this.clock.now(),
@@ -246,7 +247,7 @@ export class Member implements MemberService {
   leaderStats(): object | undefined {
     if (!this.leader.isLeader) return undefined;
     const followers = this.sm.membership.list().map((m) => m.id).filter((id) => id !== this.memberId);
-    return this.peers.leaderStats(this.memberId, followers);
+    return this.peers.leaderStats(this.memberId, followers, formatId);
   }
 
   storeStats(): object {

@@ -46,13 +46,14 @@ export class LeaderStats {
     this.followers.delete(id);
   }
 
-  toJSON(leaderId: string, followerIds: string[]): object {
+  /** `printId` writes an id as the API shows it. */
+  toJSON(leaderId: string, followerIds: string[], printId: (id: string) => string): object {
     const followers: Record<string, object> = {};
     for (const id of followerIds) {
       const f = this.follower(id);
-      followers[id] = { latency: f.latency, counts: f.counts };
+      followers[printId(id)] = { latency: f.latency, counts: f.counts };
     }
-    return { leader: leaderId, followers };
+    return { leader: printId(leaderId), followers };
   }
 
   private follower(id: string): FollowerStats {

@@ -153,8 +153,8 @@ export class PeerTransport {
   }
 
   /** The body of /v2/stats/leader for a leader with these followers. */
-  leaderStats(leaderId: string, followerIds: string[]): object {
-    return this.followers.toJSON(leaderId, followerIds);
+  leaderStats(leaderId: string, followerIds: string[], printId: (id: string) => string): object {
+    return this.followers.toJSON(leaderId, followerIds, printId);
   }
 
   /** A copy of the counters kept for a peer, or undefined for one not added. */

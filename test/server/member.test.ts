@@ -202,6 +202,23 @@ describe('a snapshot installed while watches are open', () => {
   });
 });
 
+describe('statistics', () => {
+  it('print member ids as etcd does, without leading zeros', async () => {
+    // With this token m1's id is 036bb5bbb108ccd9.
+    const c = await started({ token: 'zero-50' });
+    const m1 = c.members[0]!.member;
+    expect(m1.memberId).toBe('036bb5bbb108ccd9');
+    expect(m1.selfStats()).toMatchObject({ id: '36bb5bbb108ccd9' });
+    await c.clock.until(() => c.leader() !== undefined, 'a leader');
+    const leader = c.leader()!.member;
+    const printed = (id: string): string => id.replace(/^0+/, '');
+    for (const m of c.members) expect(m.member.selfStats()).toMatchObject({ leaderInfo: { leader: printed(leader.memberId) } });
+    expect(Object.keys((leader.leaderStats() as { followers: object }).followers).sort()).toEqual(
+      c.members.filter((m) => m.member !== leader).map((m) => printed(m.member.memberId)).sort(),
+    );
+  });
+});
+
 describe('metrics', () => {
   it('apply durations are recorded for every applied batch', async () => {
     const c = await started();

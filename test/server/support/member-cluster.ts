@@ -62,8 +62,8 @@ class FakePeers implements PeerNetwork {
     const up = this.net.connected(this.id, id);
     return { ...emptyPeerStats(), active: up, activeSince: up ? new Date(Math.max(since, this.net.healedAt)) : undefined };
   }
-  leaderStats(leaderId: string, followerIds: string[]): object {
-    return { leader: leaderId, followers: Object.fromEntries(followerIds.map((id) => [id, {}])) };
+  leaderStats(leaderId: string, followerIds: string[], printId: (id: string) => string): object {
+    return { leader: printId(leaderId), followers: Object.fromEntries(followerIds.map((id) => [printId(id), {}])) };
   }
 }
 
@@ -133,6 +133,8 @@ export interface ClusterSettings {
   heartbeatIntervalMs?: number;
   electionTimeoutMs?: number;
   strictReconfigCheck?: boolean;
+  /** --initial-cluster-token, from which member ids are derived. */
+  token?: string;
 }
 
 export interface RunningMember {
@@ -174,7 +176,7 @@ export class MemberCluster {
       initialAdvertisePeerUrls: peerUrls,
       advertiseClientUrls: [`http://${name}.test:2379`],
       initialCluster,
-      initialClusterToken: 'member-cluster',
+      initialClusterToken: this.settings.token ?? 'member-cluster',
       heartbeatIntervalMs: this.settings.heartbeatIntervalMs ?? 100,
       electionTimeoutMs: this.settings.electionTimeoutMs ?? 1000,
       snapshotCount: this.settings.snapshotCount ?? 10_000,
