@@ -4,6 +4,13 @@ import type { Finished, Running } from './processes.js';
 
 export const ETCDCTL_BIN = '/usr/bin/etcdctl';
 
+/**
+ * etcdctl gives up on a request after 2 s and sends it again to the next endpoint; on a busy CI
+ * machine a write can take that long, and the retried write (a set with a TTL, say) then lands
+ * twice. Tests check outputs and exit codes, not etcdctl's patience, so they give it more.
+ */
+const PATIENCE = ['--timeout', '10s', '--total-timeout', '30s'];
+
 export class Etcdctl {
   constructor(private readonly endpoints: string[]) {}
 
@@ -15,15 +22,15 @@ export class Etcdctl {
 
   /** The command line a shell script would use: `etcdctl --endpoints …`. */
   get command(): string {
-    return `${ETCDCTL_BIN} --endpoints ${this.endpoints.join(',')}`;
+    return `${ETCDCTL_BIN} --endpoints ${this.endpoints.join(',')} ${PATIENCE.join(' ')}`;
   }
 
   run(...args: string[]): Promise<Finished> {
-    return run(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...args], this.env);
+    return run(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...PATIENCE, ...args], this.env);
   }
 
   start(...args: string[]): Running {
-    return start(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...args], this.env);
+    return start(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...PATIENCE, ...args], this.env);
   }
 
   /** A shell script, as a unit file's ExecStart would run it; `$ETCDCTL` is this etcdctl. */
