@@ -14,7 +14,7 @@ import { freePorts } from './free-ports.js';
 import { getJSON } from './get-json.js';
 import { waitFor } from './wait.js';
 
-/** The compiled server: this file runs from dist/harness/ (the benchmark) or from the sources (vitest). */
+/** The compiled server: this file runs from dist/bench/harness/ (the benchmark) or from the sources (vitest). */
 export const RAFTKV_BIN = resolve(import.meta.dirname, import.meta.url.endsWith('.ts') ? '../../dist/bin/raftkv.js' : '../../bin/raftkv.js');
 
 /** How long a cluster may take to start, elect a leader or take a member back, on a busy 2-core machine. */

@@ -15,7 +15,7 @@ export class ProxiedCluster {
     readonly processes: ProcessCluster,
     /** proxies[j] carries every peer connection into member j. */
     readonly proxies: FaultProxy[],
-    /** The raft member ids (hex), by member index. */
+    /** The member ids as the transport's Hello names them (16 hex digits), by member index. */
     readonly ids: string[],
   ) {}
 
@@ -38,7 +38,10 @@ export class ProxiedCluster {
         list = (await getJSON(`${processes.url(0)}/v2/members`))?.members ?? [];
         return processes.members.every((m) => list.some((x) => x.name === m.name));
       }, CLUSTER_WAIT_MS, processes.recentOutput);
-      const ids = processes.members.map((m) => list.find((x) => x.name === m.name)!.id);
+      // /v2/members drops an id's leading zeros, as etcd does; the Hello the proxies read keeps
+      // all 16 digits. Unpadded, a member whose id starts with 0 (one in sixteen) was never
+      // matched: its links were counted under another name and no fault ever touched them.
+      const ids = processes.members.map((m) => list.find((x) => x.name === m.name)!.id.padStart(16, '0'));
       return new ProxiedCluster(processes, proxies, ids);
     } catch (err) {
       await processes.stop();
