@@ -67,16 +67,16 @@ describe('the safety checker', () => {
 
   it('reports two members applying different entries at one index as broken state machine safety', () => {
     const checker = committedThrough3();
-    checker.observeApplied('n1', entry(1, 1), 11);
-    checker.observeApplied('n2', entry(1, 1), 11);
-    expect(() => checker.observeApplied('n3', entry(1, 1, 'other'), 11)).toThrow(/state machine safety/);
-    expect(() => checker.observeApplied('n3', entry(1, 1), 12)).toThrow(/state machine safety.*different states at index 1/);
+    checker.observeApplied('n1', entry(1, 1), 'd11');
+    checker.observeApplied('n2', entry(1, 1), 'd11');
+    expect(() => checker.observeApplied('n3', entry(1, 1, 'other'), 'd11')).toThrow(/state machine safety/);
+    expect(() => checker.observeApplied('n3', entry(1, 1), 'd12')).toThrow(/state machine safety.*different states at index 1/);
   });
 
   it('reports applying an entry no leader committed', () => {
     const checker = committedThrough3();
-    expect(() => checker.observeApplied('n1', entry(4, 2), 1)).toThrow(/commit safety.*applied 4\/2/);
-    expect(() => checker.observeApplied('n1', entry(3, 1), 1)).toThrow(/commit safety.*applied 3\/1/);
+    expect(() => checker.observeApplied('n1', entry(4, 2), 'd1')).toThrow(/commit safety.*applied 4\/2/);
+    expect(() => checker.observeApplied('n1', entry(3, 1), 'd1')).toThrow(/commit safety.*applied 3\/1/);
   });
 
   it('reports a commit index beyond anything a leader committed', () => {
@@ -106,9 +106,9 @@ describe('the safety checker', () => {
 
   it('reports a restored snapshot whose state differs from what was applied at its index', () => {
     const checker = committedThrough3();
-    checker.observeApplied('n1', entry(1, 1), 11);
-    checker.observeSnapshotRestored('n2', 1, 11);
-    expect(() => checker.observeSnapshotRestored('n3', 1, 99)).toThrow(/state machine safety.*snapshot at 1/);
-    expect(() => checker.observeSnapshotRestored('n3', 2, 11)).toThrow(/nobody applied/);
+    checker.observeApplied('n1', entry(1, 1), 'd11');
+    checker.observeSnapshotRestored('n2', 1, 'd11');
+    expect(() => checker.observeSnapshotRestored('n3', 1, 'd99')).toThrow(/state machine safety.*snapshot at 1/);
+    expect(() => checker.observeSnapshotRestored('n3', 2, 'd11')).toThrow(/nobody applied/);
   });
 });

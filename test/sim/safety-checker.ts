@@ -20,8 +20,8 @@ interface AppliedEntry {
   term: number;
   type: number;
   data: Uint8Array;
-  /** State machine digest right after applying it. */
-  digest: number;
+  /** Digest of the replicated state right after applying it. */
+  digest: string;
 }
 
 export class SafetyChecker {
@@ -75,7 +75,7 @@ export class SafetyChecker {
   }
 
   /** State machine safety: every member applies the same entry, reaching the same state, at each index. */
-  observeApplied(id: NodeId, entry: Entry, digest: number): void {
+  observeApplied(id: NodeId, entry: Entry, digest: string): void {
     const committed = this.committed.get(entry.index);
     if (!committed || committed.term !== entry.term) {
       throw new PropertyViolation('commit safety', `${id} applied ${entry.index}/${entry.term}, which no leader committed`);
@@ -94,7 +94,7 @@ export class SafetyChecker {
   }
 
   /** A snapshot restored at `index` must hold the state every member reached there. */
-  observeSnapshotRestored(id: NodeId, index: number, digest: number): void {
+  observeSnapshotRestored(id: NodeId, index: number, digest: string): void {
     const first = this.applied.get(index);
     if (!first) throw new PropertyViolation('state machine safety', `${id} restored a snapshot at ${index}, which nobody applied`);
     if (first.digest !== digest) {

@@ -34,13 +34,13 @@ function runsPerSuite(): number {
 }
 
 /** Simulates `size`-member clusters over random seeds (or the one in RAFT_SIM_SEED); throws on the first broken property. */
-export function simulateSeeds(size: number, testFile: string): SeedsOutcome {
+export async function simulateSeeds(size: number, testFile: string): Promise<SeedsOutcome> {
   const tally = new Tally();
   let slowestRecoveryTicks = 0;
   let runs = 0;
-  const run = (seed: number): void => {
+  const run = async (seed: number): Promise<void> => {
     try {
-      const result = runScenario(seed, { size, echo: process.env.RAFT_SIM_TRACE ? (line) => console.log(line) : undefined });
+      const result = await runScenario(seed, { size, echo: process.env.RAFT_SIM_TRACE ? (line) => console.log(line) : undefined });
       tally.addAll(result.tally);
       slowestRecoveryTicks = Math.max(slowestRecoveryTicks, result.recoveryTicks);
       runs++;
@@ -51,11 +51,11 @@ export function simulateSeeds(size: number, testFile: string): SeedsOutcome {
   };
   const seed = replaySeed();
   if (seed !== undefined) {
-    run(seed);
+    await run(seed);
     return { runs, tally, slowestRecoveryTicks, replayed: true };
   }
   // Shrinking a seed only tries unrelated runs, so stop at the first failure and report it as is.
-  const details = fc.check(fc.property(fc.integer({ min: 0, max: 0x7fffffff }), run), { numRuns: runsPerSuite(), endOnFailure: true });
+  const details = await fc.check(fc.asyncProperty(fc.integer({ min: 0, max: 0x7fffffff }), run), { numRuns: runsPerSuite(), endOnFailure: true });
   if (details.failed) throw details.errorInstance;
   return { runs, tally, slowestRecoveryTicks, replayed: false };
 }

@@ -7,8 +7,8 @@ import { simulateSeeds } from './seed-runner.js';
 
 export function describeSimulatedCluster(size: number, testFile: string): void {
   describe(`a simulated ${size}-member cluster under random loss, delays, duplicates, partitions, crashes, membership changes and snapshots`, () => {
-    it(`keeps one leader per term, matching logs, complete leaders, identical applied state and up-to-date read points, and once healed applies a new write everywhere within ${RECOVERY_BOUND_TICKS} ticks`, () => {
-      const outcome = simulateSeeds(size, testFile);
+    it(`keeps one leader per term, matching logs, complete leaders, identical applied state and up-to-date read points, and once healed applies a new write everywhere within ${RECOVERY_BOUND_TICKS} ticks`, async () => {
+      const outcome = await simulateSeeds(size, testFile);
       if (outcome.replayed) return;
       expectFaultsExercised(outcome.tally, outcome.runs);
       console.log(`${outcome.runs} runs of ${CHAOS_TICKS} faulty ticks, ${size} members; slowest recovery ${outcome.slowestRecoveryTicks} ticks; ${outcome.tally}`);

@@ -4,6 +4,7 @@
 export const TALLY_KEYS = [
   'requests accepted',
   'requests dropped',
+  'writes refused by the store',
   'reads answered',
   'entries applied',
   'messages delivered',
@@ -20,6 +21,7 @@ export const TALLY_KEYS = [
   'learners promoted',
   'voters added',
   'members removed',
+  'conf changes refused',
   'leadership transfers',
   'elections won',
 ] as const;
