@@ -33,6 +33,12 @@ export class MemberLife implements Applier {
   private readonly ttl: TtlSync;
   private alive = true;
   isLeader = false;
+  /**
+   * The term this life led in, from its election until the first write after it stepped down:
+   * the driver batches everything that happened during a write into one Ready, so the Ready in
+   * which a leader steps down may carry commit advances it made as leader.
+   */
+  private ledInTerm: number | undefined;
   /** Highest commit index this life has written. */
   private commit: number;
   /** Last index this life reported applied (a restored snapshot counts as applied through its index). */
@@ -42,8 +48,6 @@ export class MemberLife implements Applier {
   private digestCache: string | undefined;
   /** The entry being handed to the state machine, while it is. */
   private applying: Entry | undefined;
-  /** Numbered from 1 in every life, as the production proposer's waiters are. */
-  private nextSeq = 1;
   /** Entry data of this life's proposals not yet applied, by seq. */
   private readonly proposals = new Map<number, Uint8Array>();
   private readonly ownApplied = new Map<number, number>();
@@ -136,7 +140,7 @@ export class MemberLife implements Applier {
 
   /** Proposes through raft; returns the proposal's seq. Throws ProposalDroppedError when raft refuses it. */
   propose(build: (seq: number) => Proposal): number {
-    const seq = this.nextSeq++;
+    const seq = this.member.nextSeq();
     const p = build(seq);
     this.proposals.set(seq, 'data' in p ? p.data : encodeConfChange(p.cc));
     try {
@@ -272,6 +276,7 @@ export class MemberLife implements Applier {
     if (!this.isLeader) return;
     const { id } = this.member;
     const term = this.driver.node.hardState().term;
+    this.ledInTerm = term;
     this.world.note(`${id} leads term ${term}`);
     this.world.tally.add('elections won');
     this.world.checker.observeLeader(id, term);
@@ -291,13 +296,14 @@ export class MemberLife implements Applier {
       if (hs.term < before.term || hs.commit < before.commit) {
         this.violation('monotonic state', `${id} hard state went from ${JSON.stringify(before)} to ${JSON.stringify(hs)}`);
       }
-      if (hs.commit > this.commit && this.isLeader) {
-        for (let i = this.commit + 1; i <= hs.commit; i++) this.world.checker.observeLeaderCommit(hs.term, i, this.termAt(i, req));
+      if (hs.commit > this.commit && this.ledInTerm !== undefined) {
+        for (let i = this.commit + 1; i <= hs.commit; i++) this.world.checker.observeLeaderCommit(this.ledInTerm, i, this.termAt(i, req));
       }
       this.commit = Math.max(this.commit, hs.commit);
       this.world.checker.observeCommitIndex(id, hs.commit);
       this.votePending = castsVote(before, hs);
     }
+    if (!this.isLeader) this.ledInTerm = undefined;
     if (this.member.pendingCrash !== 'between send and persist') return true;
     if (this.isLeader) this.world.tally.add('crashes between send and persist');
     this.member.crash('between send and persist');
