@@ -255,9 +255,9 @@ export class MemberLife implements Applier {
     this.storeIndex = index;
   }
 
-  /** Digest of the replicated state as a snapshot would carry it: the v2 store and the member list. */
+  /** Digest of the replicated state, what a snapshot carries: the v2 store's saved bytes and the member list. */
   private digest(): string {
-    this.digestCache ??= createHash('sha1').update(this.machine.snapshotData()).digest('base64');
+    this.digestCache ??= createHash('sha1').update(this.machine.store.save()).update(JSON.stringify(this.machine.membership.toData())).digest('base64');
     return this.digestCache;
   }
 
