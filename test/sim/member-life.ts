@@ -10,6 +10,7 @@ import { encodeConfChange } from '../../raft/conf-change-codec.js';
 import type { RawNode } from '../../raft/raw-node.js';
 import { ConfChangeType, EntryType, NONE, StateType } from '../../raft/types.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, Snapshot, SoftState } from '../../raft/types.js';
+import { decodeCommand } from '../../src/server/commands.js';
 import { RaftDriver } from '../../src/server/raft-driver.js';
 import type { Applier } from '../../src/server/raft-driver.js';
 import type { Clock, SaveRequest } from '../../src/server/seams.js';
@@ -109,7 +110,7 @@ export class MemberLife implements Applier {
           world.tally.add('snapshots installed');
         },
         onSnapshotSaved: (index, compactedTo) => this.guard(() => this.snapshotSaved(index, compactedTo)),
-        onFatal: (err) => world.fail(err instanceof PropertyViolation ? err : new PropertyViolation('member invariants', `${id}'s raft loop stopped: ${String(err)}`)),
+        onFatal: (err) => world.fail(this.loopStopped(err)),
       },
       logger: {
         info: () => undefined,
@@ -166,6 +167,7 @@ export class MemberLife implements Applier {
       this.digestCache = undefined;
       this.machine.applyEntry(entry);
       this.applying = undefined;
+      if (decodeCommand(entry.data).kind === 'sync') this.world.tally.add('SYNCs applied');
       this.observe(entry);
     });
   }
@@ -355,9 +357,13 @@ export class MemberLife implements Applier {
     try {
       return check();
     } catch (err) {
-      this.world.fail(err);
+      this.world.fail(this.loopStopped(err));
       throw err;
     }
+  }
+
+  private loopStopped(err: unknown): PropertyViolation {
+    return err instanceof PropertyViolation ? err : new PropertyViolation('member invariants', `${this.member.id}'s raft loop stopped: ${String(err)}`);
   }
 
   private violation(property: RaftProperty, detail: string): never {

@@ -75,7 +75,7 @@ export class SimDisk {
   open(life: DiskLife): LogStore {
     this.inFlight = undefined;
     return {
-      save: (req, sync) => {
+      save: async (req, sync) => {
         if (!life.alive() || !life.beforeSave(req)) return NEVER;
         if (req.snapshot) this.expectNewerSnapshot(req.snapshot.metadata.index, 'installed');
         this.inFlight = req;
@@ -85,12 +85,12 @@ export class SimDisk {
           life.landed();
         });
       },
-      saveSnapshot: (snap) => {
+      saveSnapshot: async (snap) => {
         if (!life.alive()) return NEVER;
         this.expectNewerSnapshot(snap.metadata.index, 'taken');
         return this.write(life, () => this.landed.saveSnapshot(snap));
       },
-      compact: (throughIndex) => {
+      compact: async (throughIndex) => {
         if (!life.alive()) return NEVER;
         return this.write(life, () => this.landed.compact(throughIndex));
       },

@@ -6,6 +6,7 @@ export const TALLY_KEYS = [
   'requests dropped',
   'writes refused by the store',
   'reads answered',
+  'SYNCs applied',
   'entries applied',
   'messages delivered',
   'messages lost',
