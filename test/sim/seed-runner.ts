@@ -26,7 +26,7 @@ function replaySeed(): number | undefined {
   return seed;
 }
 
-function runsPerSuite(): number {
+export function runsPerSuite(): number {
   const raw = process.env.RAFT_SIM_RUNS;
   const total = raw ? Number(raw) : DEFAULT_TOTAL_RUNS;
   if (!Number.isInteger(total) || total < 1) throw new Error(`RAFT_SIM_RUNS must be a positive integer, got "${raw}"`);
