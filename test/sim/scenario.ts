@@ -66,7 +66,7 @@ export async function runScenario(seed: number, options: ScenarioOptions): Promi
     preVote: schedule.chance(0.75),
     snapshotCount: schedule.int(4, 40),
     catchUpEntries: schedule.int(0, 6),
-    historySize: schedule.pick([4, 16]),
+    historySize: schedule.pick([4, 8]),
     disk: schedule.pick(DISK_LATENCIES),
   };
   const trace = new Trace(TRACE_TAIL, options.echo);
