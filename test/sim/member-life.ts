@@ -17,6 +17,7 @@ import type { Clock, SaveRequest } from '../../src/server/seams.js';
 import { StateMachine } from '../../src/server/state-machine.js';
 import type { ApplyOutcome } from '../../src/server/state-machine.js';
 import { TtlSync } from '../../src/server/ttl-sync.js';
+import { Waiters } from '../../src/server/waiters.js';
 import { EtcdError } from '../../src/store/types.js';
 import { PropertyViolation } from './property-violation.js';
 import type { RaftProperty } from './property-violation.js';
@@ -49,6 +50,12 @@ export class MemberLife implements Applier {
   private digestCache: string | undefined;
   /** The entry being handed to the state machine, while it is. */
   private applying: Entry | undefined;
+  /**
+   * This life's proposals, numbered by the production Waiters as a member's proposer numbers
+   * them: a proposal of an earlier life that commits after a restart must not answer a request of
+   * this one (the 'request identity' check below).
+   */
+  private readonly waiters: Waiters<ApplyOutcome | undefined>;
   /** Entry data of this life's proposals not yet applied, by seq. */
   private readonly proposals = new Map<number, Uint8Array>();
   private readonly ownApplied = new Map<number, number>();
@@ -66,6 +73,7 @@ export class MemberLife implements Applier {
   ) {
     const { id } = member;
     this.clock = world.time.clockFor(() => this.alive);
+    this.waiters = new Waiters(this.clock);
     const loaded = member.disk.load();
     this.commit = loaded.hardState.commit;
     this.machine = new StateMachine(
@@ -141,13 +149,16 @@ export class MemberLife implements Applier {
 
   /** Proposes through raft; returns the proposal's seq. Throws ProposalDroppedError when raft refuses it. */
   propose(build: (seq: number) => Proposal): number {
-    const seq = this.member.nextSeq();
+    // As long as the production proposer waits (5 s and two election timeouts); a proposal lost with its leader just times out.
+    const { seq, done } = this.waiters.register(5000 + 2 * this.settings.electionTick * this.settings.tickMs, () => new Error('timed out'));
+    done.catch(() => undefined);
     const p = build(seq);
     this.proposals.set(seq, 'data' in p ? p.data : encodeConfChange(p.cc));
     try {
       this.driver.withNode((node: RawNode) => ('data' in p ? node.propose(p.data) : node.proposeConfChange(p.cc)));
     } catch (err) {
       this.proposals.delete(seq);
+      this.waiters.fail(seq, err);
       throw err;
     }
     return seq;
@@ -331,8 +342,9 @@ export class MemberLife implements Applier {
     return fresh.term;
   }
 
-  /** A proposal of this life was applied: it must be the command proposed under that seq. */
+  /** A proposal of this member was applied: if it is one this life waits on, it must be the command proposed under that seq. */
   private ownCommandApplied(seq: number, outcome: ApplyOutcome | undefined): void {
+    this.waiters.trigger(seq, outcome);
     const expected = this.proposals.get(seq);
     if (!expected) return; // applied before (a duplicated proposal), or proposed by an earlier life
     const entry = this.applying!;

@@ -69,7 +69,6 @@ export class SimMember {
   pendingCrash: CrashPoint | undefined;
   /** Where the last crash struck, if the member is down. */
   crashedAt: CrashPoint | 'wherever it was' | undefined;
-  private lastSeq = 0;
 
   constructor(
     readonly id: NodeId,
@@ -109,17 +108,6 @@ export class SimMember {
 
   cancelPendingCrash(): void {
     this.pendingCrash = undefined;
-  }
-
-  /**
-   * Numbers this member's proposals across all its lives. A proposal of an earlier life can
-   * commit after a restart, and the state machine tells a member of "its own" commands by
-   * (member id, seq) alone: numbering from 1 again in every life, as the production Waiters do
-   * today, lets such a replayed command answer a new request (the 'request identity' check
-   * catches it, e.g. seed 867714248 with three members).
-   */
-  nextSeq(): number {
-    return ++this.lastSeq;
   }
 
   /** A member that applied its own removal shuts down for good. */
