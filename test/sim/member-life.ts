@@ -48,6 +48,8 @@ export class MemberLife implements Applier {
   private storeIndex = 0;
   private snapshotIndex = 0;
   private digestCache: string | undefined;
+  /** The member list's part of the digest, until an entry or a snapshot may have changed it. */
+  private membersCache: string | undefined;
   /** The entry being handed to the state machine, while it is. */
   private applying: Entry | undefined;
   /**
@@ -178,7 +180,9 @@ export class MemberLife implements Applier {
       this.digestCache = undefined;
       this.machine.applyEntry(entry);
       this.applying = undefined;
-      if (decodeCommand(entry.data).kind === 'sync') this.world.tally.add('SYNCs applied');
+      const { kind } = decodeCommand(entry.data);
+      if (kind === 'sync') this.world.tally.add('SYNCs applied');
+      if (kind === 'attrs' || kind === 'peer-urls') this.membersCache = undefined;
       this.observe(entry);
     });
   }
@@ -270,7 +274,8 @@ export class MemberLife implements Applier {
 
   /** Digest of the replicated state, what a snapshot carries: the v2 store's saved bytes and the member list. */
   private digest(): string {
-    this.digestCache ??= createHash('sha1').update(this.machine.store.save()).update(JSON.stringify(this.machine.membership.toData())).digest('base64');
+    this.membersCache ??= JSON.stringify(this.machine.membership.toData());
+    this.digestCache ??= createHash('sha1').update(this.machine.store.save()).update(this.membersCache).digest('base64');
     return this.digestCache;
   }
 
@@ -358,6 +363,7 @@ export class MemberLife implements Applier {
 
   /** Like etcd, a member that learns of its own removal lingers a little (to pass on the commit and its leadership), then shuts down. */
   private membershipChanged(): void {
+    this.membersCache = undefined;
     if (this.retiring || !this.machine.membership.isRemoved(this.member.id)) return;
     this.retiring = true;
     this.world.note(`${this.member.id} learns it was removed`);
