@@ -18,7 +18,7 @@ export const CHAOS_TICKS = 400;
  * loss but keeps delays of up to 3 ticks, so several candidates may time out together and split
  * the vote a few rounds running: with the old hand-written driver 99% of runs recovered within 30
  * ticks and the slowest of some 24,000 took 91; with the production driver and a slow disk the
- * slowest of 2,500 took 59. The bound is there to catch a cluster that is stuck, not to time
+ * slowest of some 4,500 took 86. The bound is there to catch a cluster that is stuck, not to time
  * elections.
  */
 export const RECOVERY_BOUND_TICKS = 30 * ELECTION_TICK;
