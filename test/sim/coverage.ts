@@ -5,6 +5,8 @@ import type { Tally, TallyKey } from './tally.js';
 
 const MUST_HAPPEN: TallyKey[] = [
   'entries applied',
+  'writes refused by the store',
+  'SYNCs applied',
   'reads answered',
   'messages lost',
   'partitions',
@@ -18,6 +20,7 @@ const MUST_HAPPEN: TallyKey[] = [
   'learners promoted',
   'voters added',
   'members removed',
+  'conf changes refused',
   'leadership transfers',
 ];
 

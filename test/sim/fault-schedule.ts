@@ -1,21 +1,20 @@
-// The random schedule of a run: each tick it may propose, ask for a read point, reshape the
-// network's faults, cut or heal links, crash or restart members, change membership or hand
-// leadership over. How often each happens is itself drawn per run, so some runs are calm and
+// The random schedule of a run: each tick it may propose v2 writes, ask for a read point, reshape
+// the network's faults, cut or heal links, crash or restart members, change membership (now and
+// then with a change the member list must refuse) or hand leadership over. How often each happens is itself drawn per run, so some runs are calm and
 // others are storms.
 import { ConfChangeType, ProposalDroppedError } from '../../raft/types.js';
-import type { ConfChange, NodeId } from '../../raft/types.js';
-import { kvCommand } from './kv-state-machine.js';
+import type { NodeId } from '../../raft/types.js';
+import { describeConfChange } from './member-life.js';
 import type { NetworkFaults } from './network.js';
 import type { Random } from './random.js';
 import type { SimCluster } from './sim-cluster.js';
-import { describeConfChange } from './sim-member.js';
 import type { SimMember } from './sim-member.js';
+import { Workload } from './workload.js';
 
 /** Most members a cluster grows to through membership changes. */
 const MAX_MEMBERS = 7;
 /** Fewest voters a removal may leave. */
 const MIN_VOTERS = 2;
-const KEYS = 10;
 
 interface Rates {
   propose: number;
@@ -31,7 +30,7 @@ interface Rates {
 
 export class FaultSchedule {
   private readonly rates: Rates;
-  private nextValue = 1;
+  private readonly workload: Workload;
   private nextRead = 1;
 
   constructor(
@@ -49,6 +48,7 @@ export class FaultSchedule {
       membership: random.pick([0, 0.01, 0.03]),
       transfer: random.pick([0, 0.005, 0.02]),
     };
+    this.workload = new Workload(random.fork());
     this.reshapeNetwork();
   }
 
@@ -67,14 +67,14 @@ export class FaultSchedule {
     if (r.chance(this.rates.transfer)) this.transferLeadership();
   }
 
-  /** Proposes `count` writes through one running member (a follower forwards them to its leader). */
+  /** Proposes `count` v2 writes through one running member (a follower forwards them to its leader). */
   private propose(count: number): void {
     const running = this.cluster.running();
     if (running.length === 0) return;
     const member = this.random.pick(running);
     for (let i = 0; i < count; i++) {
-      const data = kvCommand(`k${this.random.int(0, KEYS - 1)}`, `v${this.nextValue++}`);
-      this.accepted(member, `propose via ${member.id}`, (node) => node.propose(data));
+      const req = this.workload.next();
+      this.accepted(`${req.method} ${req.path} via ${member.id}`, () => member.proposeWrite(req));
     }
   }
 
@@ -86,7 +86,7 @@ export class FaultSchedule {
     const ctx = `read-${this.nextRead++}`;
     // Registered before asking: a single-voter leader answers within the call.
     this.cluster.checker.observeReadRequested(ctx);
-    this.accepted(member, `read ${ctx} via ${member.id}`, (node) => node.readIndex(new TextEncoder().encode(ctx)));
+    this.accepted(`read ${ctx} via ${member.id}`, () => member.act((node) => node.readIndex(new TextEncoder().encode(ctx))));
   }
 
   private reshapeNetwork(): void {
@@ -151,17 +151,28 @@ export class FaultSchedule {
     this.cluster.tally.add('restarts');
   }
 
-  /** One membership change through the leader: add a learner or voter, promote a learner, or remove someone. */
+  /**
+   * One membership change through the leader: add a learner or voter, promote a learner, remove
+   * someone, or — to exercise the member list's validation — add a voter that already is one or
+   * add back someone outside the configuration (refused if it was removed; a member whose first
+   * addition was lost is simply added).
+   */
   private changeMembership(): void {
     const leader = this.cluster.leader();
     if (!leader) return;
     const { voters, learners } = leader.node.status().confState;
+    const outside = [...this.cluster.members.keys()].filter((id) => !voters.includes(id) && !learners.includes(id));
     const room = voters.length + learners.length < MAX_MEMBERS;
     const choices: (() => void)[] = [];
     if (room) choices.push(() => this.addMember(leader, ConfChangeType.AddLearnerNode), () => this.addMember(leader, ConfChangeType.AddNode));
     if (learners.length > 0) choices.push(() => this.proposeConfChange(leader, ConfChangeType.AddNode, this.random.pick(learners)));
     if (voters.length > MIN_VOTERS) choices.push(() => this.proposeConfChange(leader, ConfChangeType.RemoveNode, this.random.pick(voters)));
     if (learners.length > 0) choices.push(() => this.proposeConfChange(leader, ConfChangeType.RemoveNode, this.random.pick(learners)));
+    if (this.random.chance(0.2)) {
+      choices.length = 0;
+      choices.push(() => this.proposeConfChange(leader, ConfChangeType.AddNode, this.random.pick(voters)));
+      if (outside.length > 0) choices.push(() => this.proposeConfChange(leader, this.random.pick([ConfChangeType.AddNode, ConfChangeType.AddLearnerNode]), this.random.pick(outside)));
+    }
     if (choices.length > 0) this.random.pick(choices)();
   }
 
@@ -171,8 +182,7 @@ export class FaultSchedule {
   }
 
   private proposeConfChange(leader: SimMember, type: ConfChangeType, nodeId: NodeId): boolean {
-    const cc: ConfChange = { type, nodeId, context: new Uint8Array() };
-    const ok = this.accepted(leader, `propose ${describeConfChange(cc)} via ${leader.id}`, (node) => node.proposeConfChange(cc));
+    const ok = this.accepted(`propose ${describeConfChange({ type, nodeId })} via ${leader.id}`, () => leader.proposeConfChange(type, nodeId));
     if (ok) this.cluster.tally.add('conf changes proposed');
     return ok;
   }
@@ -189,9 +199,9 @@ export class FaultSchedule {
   }
 
   /** Makes a request (proposal, conf change, read); a ProposalDroppedError is a normal answer (no leader, transfer in progress). */
-  private accepted(member: SimMember, what: string, request: (node: SimMember['node']) => void): boolean {
+  private accepted(what: string, request: () => void): boolean {
     try {
-      member.act(request);
+      request();
       this.cluster.note(`${what}: accepted`);
       this.cluster.tally.add('requests accepted');
       return true;

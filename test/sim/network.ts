@@ -32,16 +32,20 @@ export class SimNetwork {
 
   constructor(private readonly random: Random) {}
 
-  send(message: Message, now: number): void {
+  /** Puts a message (or two copies of it) on the wire; returns when each copy is due. */
+  send(message: Message, now: number): number[] {
     const copies = this.random.chance(this.faults.duplicateRate) ? 2 : 1;
+    const due: number[] = [];
     for (let c = 0; c < copies; c++) {
       const at = now + this.random.int(this.faults.minDelay, this.faults.maxDelay);
-      const due = this.inFlight.get(at);
       // Each copy is its own object, as if serialized: a receiver cannot alias the sender's log.
       const copy = cloneMessage(message);
-      if (due) due.push(copy);
+      const waiting = this.inFlight.get(at);
+      if (waiting) waiting.push(copy);
       else this.inFlight.set(at, [copy]);
+      due.push(at);
     }
+    return due;
   }
 
   /** Messages due at `now`, each with whether it arrives. */

@@ -11,6 +11,7 @@ export class PersistedState {
   /** The founding configuration (the log's state at index 0); a member that joins later boots from it too and learns the rest from the log or a snapshot. */
   constructor(readonly bootstrap: ConfState) {}
 
+  /** The log; every write replaces the array rather than changing it in place. */
   get entries(): readonly Entry[] {
     return this.log;
   }

@@ -9,6 +9,8 @@ export type RaftProperty =
   | 'linearizable reads'
   | 'monotonic state'
   | 'persistence'
+  | 'member invariants'
+  | 'request identity'
   | 'liveness';
 
 export class PropertyViolation extends Error {

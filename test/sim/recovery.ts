@@ -2,44 +2,55 @@
 // leader emerges and a fresh write is applied by every member of the configuration within a
 // fixed number of ticks.
 import { ProposalDroppedError } from '../../raft/types.js';
-import { kvCommand } from './kv-state-machine.js';
 import { PropertyViolation } from './property-violation.js';
 import type { SimCluster } from './sim-cluster.js';
 import type { SimMember } from './sim-member.js';
 
-const PROBE_KEY = 'liveness-probe';
+const PROBE_KEY = '/liveness-probe';
+
+/** A probe write: the member that proposed it and its seq there. */
+interface Probe {
+  via: SimMember;
+  seq: number;
+}
 
 /** Heals everything, then returns how many ticks it took until a new write was applied everywhere. */
-export function healAndAwaitProgress(cluster: SimCluster, boundTicks: number, reproposeEvery: number): number {
+export async function healAndAwaitProgress(cluster: SimCluster, boundTicks: number, reproposeEvery: number): Promise<number> {
   const net = cluster.network;
   net.heal();
   net.faults = { ...net.faults, dropRate: 0 };
   for (const m of cluster.running()) m.cancelPendingCrash();
   for (const m of cluster.crashed()) m.start();
   cluster.note('healed: no cuts, no loss, every member up');
-  const probe = `after-${cluster.ticks}`;
+  const value = `after-${cluster.ticks}`;
+  const probes: Probe[] = [];
   let proposedAt = Number.NEGATIVE_INFINITY;
   for (let t = 0; t <= boundTicks; t++) {
     const leader = cluster.leader();
-    if (leader && appliedEverywhere(cluster, leader, probe)) return t;
+    if (leader && probes.some((p) => appliedEverywhere(cluster, leader, p))) return t;
     if (leader && t - proposedAt >= reproposeEvery) {
       proposedAt = t;
       try {
-        leader.act((node) => node.propose(kvCommand(PROBE_KEY, probe)));
+        probes.push({ via: leader, seq: leader.proposeWrite({ method: 'PUT', path: PROBE_KEY, val: value }) });
         cluster.note(`probe proposed via ${leader.id}`);
       } catch (err) {
         if (!(err instanceof ProposalDroppedError)) throw err;
       }
     }
-    cluster.runTicks(1);
+    await cluster.runTicks(1);
   }
   throw new PropertyViolation('liveness', `no write was applied by every member within ${boundTicks} ticks of healing; ${describeMembers(cluster)}`);
 }
 
-function appliedEverywhere(cluster: SimCluster, leader: SimMember, probe: string): boolean {
-  if (leader.value(PROBE_KEY) !== probe) return false;
+/**
+ * The probe is applied everywhere once its proposer has applied it at some index and every member
+ * of the configuration has applied that far (state machine safety makes their stores agree there).
+ */
+function appliedEverywhere(cluster: SimCluster, leader: SimMember, probe: Probe): boolean {
+  const at = probe.via.appliedAt(probe.seq);
+  if (at === undefined) return false;
   const { voters, learners } = leader.node.status().confState;
-  return [...voters, ...learners].every((id) => cluster.member(id)?.value(PROBE_KEY) === probe);
+  return [...voters, ...learners].every((id) => (cluster.member(id)?.appliedIndex ?? 0) >= at);
 }
 
 function describeMembers(cluster: SimCluster): string {

@@ -1,19 +1,23 @@
-// A simulated cluster: members, the network between them and a clock. Time moves in steps;
-// every STEPS_PER_TICK steps each running member ticks, and each step delivers the messages due.
-// Everything a member does is reported to the safety checker and folded into the trace.
+// A simulated cluster: members, the network between them and the simulated time they share. Time
+// moves in milliseconds, STEPS_PER_TICK of them per raft tick; each member's driver ticks on its
+// own clock, messages arrive when due, disk writes land when due, and between batches every
+// promise chain settles. Everything a member does is reported to the safety checker and folded
+// into the trace.
 import { MessageType } from '../../raft/types.js';
 import type { ConfState, Message, NodeId } from '../../raft/types.js';
+import type { MembershipData } from '../../src/server/membership.js';
 import { SimNetwork } from './network.js';
 import type { Delivery } from './network.js';
 import type { Random } from './random.js';
 import { SafetyChecker } from './safety-checker.js';
 import type { LogView } from './safety-checker.js';
-import { SimMember } from './sim-member.js';
+import { SimMember, peerURL } from './sim-member.js';
 import type { MemberSettings, MemberWorld } from './sim-member.js';
+import { SimTime } from './sim-time.js';
 import { Tally } from './tally.js';
 import type { Trace } from './trace.js';
 
-/** Simulator steps per Raft tick: message delays are finer than the election clock. */
+/** Simulated milliseconds per raft tick: message delays and disk latencies are finer than the election clock. */
 export const STEPS_PER_TICK = 10;
 
 const MESSAGE_NAMES = Object.fromEntries(Object.entries(MessageType).map(([name, type]) => [type, name])) as Record<number, string>;
@@ -21,10 +25,16 @@ const MESSAGE_NAMES = Object.fromEntries(Object.entries(MessageType).map(([name,
 export class SimCluster implements MemberWorld {
   readonly checker = new SafetyChecker();
   readonly tally = new Tally();
+  readonly time = new SimTime();
   readonly network: SimNetwork;
   readonly members = new Map<NodeId, SimMember>();
-  private readonly founders: ConfState;
-  private time = 0;
+  readonly founders: MembershipData;
+  private readonly bootstrap: ConfState;
+  /** Instants at which a delivery is already scheduled. */
+  private readonly deliveries = new Set<number>();
+  private failure: { err: unknown } | undefined;
+  /** Each member's log as it was when log matching last looked at it. */
+  private readonly checkedLogs = new Map<NodeId, LogView['entries']>();
 
   constructor(
     size: number,
@@ -33,12 +43,14 @@ export class SimCluster implements MemberWorld {
     private readonly trace: Trace,
   ) {
     this.network = new SimNetwork(random.fork());
-    this.founders = { voters: Array.from({ length: size }, (_, i) => memberId(i + 1)), learners: [] };
+    const ids = Array.from({ length: size }, (_, i) => memberId(i + 1));
+    this.bootstrap = { voters: ids, learners: [] };
+    this.founders = { members: ids.map((id) => ({ id, name: id, peerURLs: [peerURL(id)], clientURLs: [] })), removed: [] };
     for (let i = 0; i < size; i++) this.addMember();
   }
 
   get ticks(): number {
-    return Math.floor(this.time / STEPS_PER_TICK);
+    return Math.floor(this.time.now / STEPS_PER_TICK);
   }
 
   /**
@@ -48,7 +60,7 @@ export class SimCluster implements MemberWorld {
    * without the founders and could elect itself alone.
    */
   addMember(): SimMember {
-    const member = new SimMember(this.nextMemberId(), this.founders, this.settings, this.random.fork(), this);
+    const member = new SimMember(this.nextMemberId(), this.bootstrap, this.settings, this.random.fork(), this);
     this.members.set(member.id, member);
     member.start();
     return member;
@@ -77,31 +89,47 @@ export class SimCluster implements MemberWorld {
     return best;
   }
 
-  runTicks(ticks: number): void {
-    for (let t = 0; t < ticks; t++) {
-      for (const m of this.running()) m.tick();
-      for (let s = 0; s < STEPS_PER_TICK; s++) {
-        this.time++;
-        for (const delivery of this.network.takeDue(this.time)) this.deliver(delivery);
-      }
-    }
+  /** Lets `ticks` ticks of simulated time pass; throws the first property a member broke meanwhile. */
+  async runTicks(ticks: number): Promise<void> {
+    await this.time.runUntil(this.time.now + ticks * STEPS_PER_TICK, () => this.throwIfFailed());
   }
 
   /** Log matching over every member's disk, and leader completeness for every current leader. */
   checkLogs(): void {
+    this.throwIfFailed();
     const logs: LogView[] = [...this.members.values()].map((m) => ({ id: m.id, entries: m.disk.entries }));
-    this.checker.checkLogMatching(logs);
+    // A disk's entries are replaced, never changed in place: a log with the same array as last time is unchanged.
+    const changed = logs.filter((log) => this.checkedLogs.get(log.id) !== log.entries);
+    for (const log of changed) this.checkedLogs.set(log.id, log.entries);
+    this.checker.checkLogMatching(logs, changed);
     for (const m of this.running()) {
       if (m.isLeader) this.checker.checkLeaderCompleteness(m.term, { id: m.id, entries: m.disk.entries });
     }
   }
 
   send(messages: Message[]): void {
-    for (const m of messages) this.network.send(m, this.time);
+    for (const m of messages) {
+      for (const at of this.network.send(m, this.time.now)) {
+        if (this.deliveries.has(at)) continue;
+        this.deliveries.add(at);
+        this.time.at(at, () => {
+          this.deliveries.delete(at);
+          for (const delivery of this.network.takeDue(at)) this.deliver(delivery);
+        });
+      }
+    }
   }
 
   note(event: string): void {
-    this.trace.record(this.time, event);
+    this.trace.record(this.time.now, event);
+  }
+
+  fail(err: unknown): void {
+    this.failure ??= { err };
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.err;
   }
 
   private deliver({ message, outcome }: Delivery): void {
@@ -110,7 +138,7 @@ export class SimCluster implements MemberWorld {
     const arrives = outcome === 'delivered' && to?.liveness === 'up';
     this.note(`${message.from}>${message.to} ${MESSAGE_NAMES[message.type]} t${message.term} i${message.index}/${message.logTerm} c${message.commit} n${message.entries.length}${message.reject ? ' reject' : ''}${arrives ? '' : ` lost (${outcome === 'delivered' ? 'member down' : outcome})`}`);
     this.tally.add(arrives ? 'messages delivered' : 'messages lost');
-    if (arrives) to.act((node) => node.step(message));
+    if (arrives) to.step(message);
     // What a real transport would notice and tell its own raft: snapshot sent or failed, peer unreachable.
     if (from?.liveness !== 'up') return;
     if (message.type === MessageType.Snap) from.act((node) => node.reportSnapshot(message.to, arrives));

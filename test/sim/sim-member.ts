@@ -1,131 +1,103 @@
-// One simulated member: a RawNode over a MemoryStorage, its disk, and its state machine, with a
-// driver loop that follows Ready to the letter — persist snapshot, entries and hard state; send;
-// apply (conf changes through applyConfChange); advance — and snapshots itself every few entries.
-// A crash throws away everything but the disk; a restart rebuilds from the disk alone.
-import { RawNode } from '../../raft/raw-node.js';
-import { MemoryStorage } from '../../raft/memory-storage.js';
-import { decodeConfChange } from '../../raft/conf-change-codec.js';
-import { ConfChangeType, EntryType, NONE, StateType } from '../../raft/types.js';
-import type { ConfChange, ConfState, Entry, HardState, Message, NodeId, Ready, SoftState } from '../../raft/types.js';
-import { KvStateMachine } from './kv-state-machine.js';
-import { PersistedState } from './persisted-state.js';
-import { PropertyViolation } from './property-violation.js';
+// One simulated member: the production RaftDriver and StateMachine (the real v2 store and member
+// list) over a simulated disk, network and clock, plus the production TtlSync proposing SYNC
+// entries. A member lives many lives: a crash ends the current one (its timers, its writes in
+// flight, its memory) and keeps only the disk; a restart begins a new one from the disk alone.
+// Everything a life does is checked as it happens (see MemberLife).
+import type { RawNode } from '../../raft/raw-node.js';
+import { ConfChangeType } from '../../raft/types.js';
+import type { ConfState, Message, NodeId } from '../../raft/types.js';
+import { encodeCommand } from '../../src/server/commands.js';
+import { encodeMemberContext } from '../../src/server/membership.js';
+import type { MembershipData } from '../../src/server/membership.js';
+import type { V2Request } from '../../src/store/types.js';
+import { MemberLife } from './member-life.js';
 import type { Random } from './random.js';
 import type { SafetyChecker } from './safety-checker.js';
-import type { Tally, TallyKey } from './tally.js';
+import { SimDisk } from './sim-disk.js';
+import type { DiskLatency } from './sim-disk.js';
+import type { SimTime } from './sim-time.js';
+import type { Tally } from './tally.js';
 
 export interface MemberSettings {
+  /** Simulated milliseconds per raft tick (the driver's heartbeat interval). */
+  tickMs: number;
   electionTick: number;
-  heartbeatTick: number;
-  /** Applied entries between the member's own snapshots. */
-  snapshotEvery: number;
+  preVote: boolean;
+  /** Applied entries between the member's own snapshots (the driver's snapshotCount). */
+  snapshotCount: number;
   /** Entries kept in the log behind a snapshot, so a slightly slow follower needs no snapshot. */
   catchUpEntries: number;
-  /** Flow control: bytes of entries per App (0 means one entry each) and Apps in flight per follower. */
-  maxSizePerMsg: number;
-  maxInflightMsgs: number;
+  /** Events the v2 store keeps for watchers (part of the replicated state). */
+  historySize: number;
+  disk: DiskLatency;
 }
 
 /** What a member needs from the world around it. */
 export interface MemberWorld {
   readonly checker: SafetyChecker;
+  readonly tally: Tally;
+  readonly time: SimTime;
+  /** The founding member list every member's state machine starts from. */
+  readonly founders: MembershipData;
   send(messages: Message[]): void;
   note(event: string): void;
-  readonly tally: Tally;
+  /** A property broke where no caller sees the throw (inside a raft loop): the run must fail. */
+  fail(err: unknown): void;
 }
 
 export type Liveness = 'up' | 'down' | 'retired';
 
 /**
- * Moments a crash can be aimed at, beyond the gaps between Readies:
- * - 'between send and persist': in its next Ready a leader sends (as it may, thesis §10.2.1)
- *   and dies before its write lands; anyone else dies before persisting or sending.
+ * Moments a crash can be aimed at, beyond wherever the member happens to be:
+ * - 'between send and persist': at its next write a leader, which sends while it writes (thesis
+ *   §10.2.1), dies with its messages sent and its write lost; anyone else dies before
+ *   persisting, so before sending too.
  * - 'after voting': dies right after persisting and sending its next vote, to be restarted
  *   before the election is over — a vote that was not durable would be cast twice.
  */
 export type CrashPoint = 'between send and persist' | 'after voting';
 
-interface Running {
-  node: RawNode;
-  storage: MemoryStorage;
-  machine: KvStateMachine;
-  softState: SoftState;
-  commit: number;
-  applied: number;
-  snapshotIndex: number;
-  confState: ConfState;
+export function peerURL(id: NodeId): string {
+  return `http://${id}.sim:2380`;
 }
 
 export class SimMember {
-  readonly disk: PersistedState;
-  private running: Running | undefined;
+  readonly disk: SimDisk;
+  private life: MemberLife | undefined;
   private retired = false;
-  /** Ticks left before a member that applied its own removal shuts down. */
-  private retiringIn: number | undefined;
   /** A crash waiting for its moment (see CrashPoint). */
-  private pendingCrash: CrashPoint | undefined;
+  pendingCrash: CrashPoint | undefined;
   /** Where the last crash struck, if the member is down. */
-  crashedAt: CrashPoint | 'between Readies' | undefined;
+  crashedAt: CrashPoint | 'wherever it was' | undefined;
 
   constructor(
     readonly id: NodeId,
     /** The founding configuration: the state of the log at index 0, the same for every member. */
-    bootstrap: ConfState,
+    private readonly bootstrap: ConfState,
     private readonly settings: MemberSettings,
     private readonly random: Random,
     private readonly world: MemberWorld,
   ) {
-    this.disk = new PersistedState(bootstrap);
+    this.disk = new SimDisk(bootstrap, world.time, settings.disk, random.fork());
   }
 
   get liveness(): Liveness {
     if (this.retired) return 'retired';
-    return this.running ? 'up' : 'down';
+    return this.life ? 'up' : 'down';
   }
 
-  /** Boots (or reboots) from the disk: snapshot, then the entries after it, then the hard state. */
+  /** Boots (or reboots) from the disk alone. */
   start(): void {
-    const { disk } = this;
-    const snap = disk.snapshot;
-    const storage = new MemoryStorage(disk.bootstrap);
-    if (snap) storage.applySnapshot(snap);
-    storage.append(disk.entriesAfterSnapshot());
-    if (disk.hardState) storage.setHardState(disk.hardState);
-    const applied = snap?.metadata.index ?? 0;
-    const rng = this.random.fork();
-    const node = new RawNode({
-      id: this.id,
-      electionTick: this.settings.electionTick,
-      heartbeatTick: this.settings.heartbeatTick,
-      storage,
-      applied,
-      preVote: true,
-      checkQuorum: true,
-      maxSizePerMsg: this.settings.maxSizePerMsg,
-      maxInflightMsgs: this.settings.maxInflightMsgs,
-      random: () => rng.next(),
-    });
-    this.running = {
-      node,
-      storage,
-      machine: snap ? KvStateMachine.restore(snap.data) : KvStateMachine.empty(),
-      softState: node.status().softState,
-      commit: disk.hardState?.commit ?? 0,
-      applied,
-      snapshotIndex: applied,
-      confState: snap?.metadata.confState ?? disk.bootstrap,
-    };
     this.pendingCrash = undefined;
     this.crashedAt = undefined;
-    this.retiringIn = undefined;
-    this.world.note(`${this.id} start applied=${applied} last=${storage.lastIndex()} term=${disk.hardState?.term ?? 0}`);
-    this.process();
+    this.life = new MemberLife(this, this.bootstrap, this.settings, this.random.fork(), this.world);
   }
 
-  crash(point: CrashPoint | 'between Readies' = 'between Readies'): void {
-    this.running = undefined;
+  crash(point: CrashPoint | 'wherever it was' = 'wherever it was'): void {
+    this.life?.end();
+    this.life = undefined;
     this.crashedAt = point;
-    this.world.note(`${this.id} crash`);
+    this.world.note(`${this.id} crash (${point})`);
     this.world.tally.add('crashes');
   }
 
@@ -138,186 +110,64 @@ export class SimMember {
     this.pendingCrash = undefined;
   }
 
-  /** One tick of the member's clock. */
-  tick(): void {
-    if (this.retiringIn !== undefined && --this.retiringIn <= 0) {
-      this.running = undefined;
-      this.retired = true;
-      this.world.note(`${this.id} retired`);
-      return;
-    }
-    this.act((node) => node.tick());
+  /** A member that applied its own removal shuts down for good. */
+  retire(): void {
+    this.life?.end();
+    this.life = undefined;
+    this.retired = true;
+    this.world.note(`${this.id} retired`);
+  }
+
+  private get running(): MemberLife {
+    if (!this.life) throw new Error(`${this.id} is not running`);
+    return this.life;
   }
 
   get node(): RawNode {
-    if (!this.running) throw new Error(`${this.id} is not running`);
-    return this.running.node;
+    return this.running.driver.node;
   }
 
   get isLeader(): boolean {
-    return this.running?.softState.state === StateType.Leader;
+    return this.life?.isLeader ?? false;
   }
 
   get term(): number {
-    return this.running?.node.status().hardState.term ?? 0;
+    return this.life?.driver.node.hardState().term ?? 0;
   }
 
   get appliedIndex(): number {
-    return this.running?.applied ?? 0;
+    return this.life?.driver.applied ?? 0;
   }
 
-  value(key: string): string | undefined {
-    return this.running?.machine.get(key);
-  }
-
-  /** Runs `action` against the node and carries out whatever Ready it produced. */
+  /** Runs `action` against the node (propose, read, transfer) and lets the driver carry out the Ready. */
   act<T>(action: (node: RawNode) => T): T {
-    try {
-      return action(this.node);
-    } finally {
-      this.process();
-    }
+    return this.running.driver.withNode(action);
   }
 
-  private process(): void {
-    while (this.running?.node.hasReady()) {
-      const r = this.running;
-      const rd = r.node.ready();
-      if (rd.softState) r.softState = rd.softState;
-      const term = rd.hardState?.term ?? r.node.status().hardState.term;
-      if (rd.softState?.state === StateType.Leader) {
-        this.world.note(`${this.id} leads term ${term}`);
-        this.world.tally.add('elections won');
-        this.world.checker.observeLeader(this.id, term);
-      }
-      if (rd.hardState) this.checkHardState(r, rd);
-      if (this.pendingCrash === 'between send and persist') {
-        if (r.softState.state === StateType.Leader) {
-          this.world.send(rd.messages);
-          this.world.tally.add('crashes between send and persist');
-        }
-        this.crash(this.pendingCrash);
-        return;
-      }
-      const voted = castsVote(this.disk.hardState, rd.hardState);
-      this.persist(r, rd);
-      this.world.send(rd.messages);
-      if (voted && this.pendingCrash === 'after voting') {
-        this.world.tally.add('crashes right after voting');
-        this.crash(this.pendingCrash);
-        return;
-      }
-      const removedSelf = this.apply(r, rd.committedEntries);
-      for (const rs of rd.readStates) {
-        this.world.checker.observeReadState(this.id, text.decode(rs.requestCtx), rs.index);
-        this.world.tally.add('reads answered');
-      }
-      r.node.advance(rd);
-      if (rd.softState?.state === StateType.Leader) {
-        this.world.checker.checkLeaderCompleteness(term, { id: this.id, entries: this.disk.entries });
-      }
-      // Like etcd, a member that applied its own removal lingers a little (so that, as leader,
-      // it can pass on the commit and its leadership) and then shuts down for good.
-      if (removedSelf) this.retiringIn ??= this.settings.electionTick;
-      this.maybeSnapshot(r);
-    }
+  /** Proposes a v2 write; returns its sequence number. Throws ProposalDroppedError when raft refuses it. */
+  proposeWrite(req: Omit<V2Request, 'time'>): number {
+    const life = this.running;
+    return life.propose((seq) => ({ data: encodeCommand({ kind: 'v2', from: this.id, seq, req: { ...req, time: life.clock.now() } }) }));
   }
 
-  /** Terms and commit indexes never go back; a leader's commit advance is recorded as it is decided. */
-  private checkHardState(r: Running, rd: Ready): void {
-    const hs = rd.hardState as HardState;
-    const before = this.disk.hardState;
-    if (before && (hs.term < before.term || hs.commit < before.commit)) {
-      throw new PropertyViolation('monotonic state', `${this.id} hard state went from ${JSON.stringify(before)} to ${JSON.stringify(hs)}`);
-    }
-    if (hs.commit > r.commit && r.softState.state === StateType.Leader) {
-      for (let i = r.commit + 1; i <= hs.commit; i++) this.world.checker.observeLeaderCommit(hs.term, i, termAt(r, rd, i));
-    }
-    r.commit = Math.max(r.commit, hs.commit);
-    this.world.checker.observeCommitIndex(this.id, hs.commit);
+  /** Proposes a membership change as etcd's `member add/remove` does: the member's name and peer URLs ride along. */
+  proposeConfChange(type: ConfChangeType, nodeId: NodeId): number {
+    const adds = type !== ConfChangeType.RemoveNode;
+    return this.running.propose((seq) => ({
+      cc: {
+        type,
+        nodeId,
+        context: encodeMemberContext({ name: adds ? nodeId : '', peerURLs: adds ? [peerURL(nodeId)] : [], proposer: { from: this.id, seq } }),
+      },
+    }));
   }
 
-  private persist(r: Running, rd: Ready): void {
-    if (rd.snapshot) {
-      const snap = rd.snapshot;
-      this.disk.installSnapshot(snap);
-      r.storage.applySnapshot(snap);
-      r.machine = KvStateMachine.restore(snap.data);
-      r.applied = r.snapshotIndex = snap.metadata.index;
-      r.confState = snap.metadata.confState;
-      this.world.note(`${this.id} installs snapshot ${snap.metadata.index}/${snap.metadata.term}`);
-      this.world.checker.observeSnapshotRestored(this.id, snap.metadata.index, r.machine.digest);
-      this.world.tally.add('snapshots installed');
-    }
-    if (rd.entries.length > 0) {
-      this.disk.append(rd.entries);
-      r.storage.append(rd.entries);
-    }
-    if (rd.hardState) {
-      this.disk.saveHardState(rd.hardState);
-      r.storage.setHardState(rd.hardState);
-    }
+  /** Where this member applied its own command `seq`, once it has (in its current life). */
+  appliedAt(seq: number): number | undefined {
+    return this.life?.appliedAt(seq);
   }
 
-  /** Applies committed entries in order; returns whether one of them removed this member. */
-  private apply(r: Running, entries: readonly Entry[]): boolean {
-    let removedSelf = false;
-    for (const entry of entries) {
-      if (entry.index !== r.applied + 1) {
-        throw new PropertyViolation('monotonic state', `${this.id} was handed entry ${entry.index} to apply after ${r.applied}`);
-      }
-      if (entry.index > r.commit) {
-        throw new PropertyViolation('commit safety', `${this.id} was handed entry ${entry.index} to apply beyond its commit ${r.commit}`);
-      }
-      if (entry.type === EntryType.ConfChange) {
-        const cc = decodeConfChange(entry.data);
-        const wasLearner = r.confState.learners.includes(cc.nodeId);
-        r.confState = r.node.applyConfChange(cc);
-        this.world.note(`${this.id} applies ${describeConfChange(cc)} at ${entry.index} → voters ${r.confState.voters.join(',')} learners ${r.confState.learners.join(',')}`);
-        this.world.tally.add(confChangeKind(cc, wasLearner));
-        if (cc.type === ConfChangeType.RemoveNode && cc.nodeId === this.id) removedSelf = true;
-      }
-      r.machine.apply(entry);
-      r.applied = entry.index;
-      this.world.checker.observeApplied(this.id, entry, r.machine.digest);
-      this.world.tally.add('entries applied');
-    }
-    return removedSelf;
+  step(message: Message): void {
+    this.running.driver.step([message]);
   }
-
-  private maybeSnapshot(r: Running): void {
-    if (r.applied - r.snapshotIndex < this.settings.snapshotEvery) return;
-    const snap = r.storage.createSnapshot(r.applied, r.confState, r.machine.serialize());
-    this.disk.saveOwnSnapshot(snap);
-    r.snapshotIndex = r.applied;
-    const compactTo = r.applied - this.settings.catchUpEntries;
-    if (compactTo > r.storage.firstIndex()) {
-      r.storage.compact(compactTo);
-      this.disk.compact(compactTo);
-    }
-    this.world.note(`${this.id} snapshots at ${r.applied}, log from ${r.storage.firstIndex()}`);
-    this.world.tally.add('snapshots taken');
-  }
-}
-
-const text = new TextDecoder();
-
-function castsVote(before: HardState | undefined, after: HardState | undefined): boolean {
-  return after !== undefined && after.vote !== NONE && (after.vote !== before?.vote || after.term !== before.term);
-}
-
-function termAt(r: Running, rd: Ready, index: number): number {
-  const fresh = rd.entries.find((e) => e.index === index);
-  return fresh ? fresh.term : r.storage.term(index);
-}
-
-function confChangeKind(cc: ConfChange, wasLearner: boolean): TallyKey {
-  if (cc.type === ConfChangeType.RemoveNode) return 'members removed';
-  if (cc.type === ConfChangeType.AddLearnerNode) return 'learners added';
-  return wasLearner ? 'learners promoted' : 'voters added';
-}
-
-export function describeConfChange(cc: ConfChange): string {
-  const verb = cc.type === ConfChangeType.AddNode ? 'add-voter' : cc.type === ConfChangeType.RemoveNode ? 'remove' : 'add-learner';
-  return `${verb} ${cc.nodeId}`;
 }

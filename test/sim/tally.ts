@@ -4,7 +4,9 @@
 export const TALLY_KEYS = [
   'requests accepted',
   'requests dropped',
+  'writes refused by the store',
   'reads answered',
+  'SYNCs applied',
   'entries applied',
   'messages delivered',
   'messages lost',
@@ -20,6 +22,7 @@ export const TALLY_KEYS = [
   'learners promoted',
   'voters added',
   'members removed',
+  'conf changes refused',
   'leadership transfers',
   'elections won',
 ] as const;
