@@ -62,6 +62,7 @@ export class RaftDriver {
   private isLeader = false;
   private running = false;
   private stopped = false;
+  private failed = false;
   private ticker: ReturnType<Clock['setInterval']> | undefined;
   private idle: Promise<void> = Promise.resolve();
 
@@ -117,6 +118,9 @@ export class RaftDriver {
       try {
         this.node.step(m);
       } catch (err) {
+        // A malformed message is the sender's fault and is dropped; a broken invariant means raft's
+        // own state can no longer be trusted, and the member must stop.
+        if (String(err).includes('raft invariant violated')) return this.fail(err);
         this.opts.logger?.warn({ err: String(err), type: m.type, from: m.from }, 'dropped a peer message raft refused');
       }
     }
@@ -136,11 +140,7 @@ export class RaftDriver {
     this.idle = new Promise<void>((resolve) => {
       this.opts.clock.defer(() => {
         this.drain()
-          .catch((err: unknown) => {
-            this.stopped = true;
-            this.opts.clock.clearTimer(this.ticker);
-            this.opts.events.onFatal(err);
-          })
+          .catch((err: unknown) => this.fail(err))
           .finally(() => {
             this.running = false;
             resolve();
@@ -148,6 +148,13 @@ export class RaftDriver {
           });
       });
     });
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = this.stopped = true;
+    this.opts.clock.clearTimer(this.ticker);
+    this.opts.events.onFatal(err);
   }
 
   private async drain(): Promise<void> {

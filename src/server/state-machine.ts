@@ -8,6 +8,7 @@ import type { StoreEvent } from '../store/types.js';
 import { ConfChangeType } from '../../raft/index.js';
 import type { ConfChange, ConfState, Entry, Snapshot } from '../../raft/index.js';
 import { decodeCommand } from './commands.js';
+import { invariant } from './invariant.js';
 import { MembershipError } from './member-service.js';
 import type { Applier } from './raft-driver.js';
 import type { MembershipRefusal } from './member-service.js';
@@ -64,6 +65,10 @@ export class StateMachine implements Applier {
         this.listener.onMembershipChanged();
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
         return;
+      default:
+        // Every member would skip it alike, but a committed entry nobody understands is a bug to
+        // stop on (as etcd panics), not to step over.
+        invariant(false, () => `committed entry ${entry.index} holds no known command`);
     }
   }
 
