@@ -33,7 +33,10 @@ describe('stopping and restarting members', { timeout: CLUSTER_TEST_MS }, () => 
     await waitFor('the stopped member to come back', async () => (await v2(cluster.url(leader), 'GET', '/term/k19')).status === 200, CLUSTER_WAIT_MS, cluster.recentOutput);
   });
 
-  it("a write forwarded to a leader that then dies times out with etcd's previous-leader-failure cause", async () => {
+  // etcd names the previous leader's failure only when the new leader was elected within two
+  // election timeouts of the write; on a loaded machine the election can take longer, so either
+  // cause is etcd's answer here. test/server/member.test.ts pins the cause in fake time.
+  it("a write forwarded to a leader that then dies times out with etcd's timeout error", async () => {
     const leader = await cluster.waitForLeader();
     const follower = (leader + 1) % 3;
     await cluster.kill(leader);
@@ -42,7 +45,7 @@ describe('stopping and restarting members', { timeout: CLUSTER_TEST_MS }, () => 
     expect(res.body).toEqual({
       errorCode: 300,
       message: 'Raft Internal Error',
-      cause: 'etcdserver: request timed out, possibly due to previous leader failure',
+      cause: expect.stringMatching(/^etcdserver: request timed out(, possibly due to previous leader failure)?$/),
       index: 0,
     });
     cluster.spawn(leader);
