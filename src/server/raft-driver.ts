@@ -45,6 +45,9 @@ export interface RaftDriverOptions {
   tickMs: number;
   electionTick: number;
   preVote: boolean;
+  /** Flow control (raft's defaults when absent: 1 MiB of entries per App, 256 Apps in flight). */
+  maxSizePerMsg?: number;
+  maxInflightMsgs?: number;
   applier: Applier;
   send(msgs: Message[]): void;
   snapshotCount: number;
@@ -84,6 +87,8 @@ export class RaftDriver {
       applied: this.appliedIndex,
       preVote: opts.preVote,
       checkQuorum: true,
+      maxSizePerMsg: opts.maxSizePerMsg,
+      maxInflightMsgs: opts.maxInflightMsgs,
       random: opts.random,
       logger: logger && {
         info: (msg, fields) => logger.info({ ...fields }, msg),

@@ -101,6 +101,8 @@ export class MemberLife implements Applier {
       tickMs: settings.tickMs,
       electionTick: settings.electionTick,
       preVote: settings.preVote,
+      maxSizePerMsg: settings.maxSizePerMsg,
+      maxInflightMsgs: settings.maxInflightMsgs,
       applier: this,
       send: (msgs) => this.send(msgs),
       snapshotCount: settings.snapshotCount,

@@ -33,6 +33,14 @@ const DISK_LATENCIES: DiskLatency[] = [
   { min: 1, max: 6 },
 ];
 
+/** Batching and pipelining limits a run uses: one entry per App, small batches, or etcd-like defaults. */
+const FLOW_CONTROL = [
+  { maxSizePerMsg: 0, maxInflightMsgs: 256 },
+  { maxSizePerMsg: 64, maxInflightMsgs: 8 },
+  { maxSizePerMsg: 128, maxInflightMsgs: 2 },
+  { maxSizePerMsg: 1024 * 1024, maxInflightMsgs: 256 },
+];
+
 export interface ScenarioOptions {
   size: number;
   chaosTicks?: number;
@@ -70,6 +78,7 @@ export async function runScenario(seed: number, options: ScenarioOptions): Promi
     catchUpEntries: schedule.int(0, 6),
     historySize: schedule.pick([4, 8]),
     disk: schedule.pick(DISK_LATENCIES),
+    ...schedule.pick(FLOW_CONTROL),
   };
   const trace = new Trace(TRACE_TAIL, options.echo);
   const cluster = new SimCluster(options.size, settings, random.fork(), trace);

@@ -14,6 +14,8 @@ const settings: MemberSettings = {
   catchUpEntries: 2,
   historySize: 4,
   disk: { min: 0, max: 2 },
+  maxSizePerMsg: 1024 * 1024,
+  maxInflightMsgs: 256,
 };
 
 async function withLeader(): Promise<SimCluster> {

@@ -30,6 +30,9 @@ export interface MemberSettings {
   /** Events the v2 store keeps for watchers (part of the replicated state). */
   historySize: number;
   disk: DiskLatency;
+  /** Batching and pipelining: bytes of entries per App (0: one entry each) and Apps in flight. */
+  maxSizePerMsg: number;
+  maxInflightMsgs: number;
 }
 
 /** What a member needs from the world around it. */
