@@ -213,8 +213,9 @@ export class RaftDriver {
     const started = this.opts.clock.monotonic();
     const commit = this.node.hardState().commit;
     for (const entry of entries) {
-      invariant(entry.index === this.appliedIndex + 1, () => `entry ${entry.index} handed to apply after ${this.appliedIndex}`);
-      invariant(entry.index <= commit, () => `entry ${entry.index} handed to apply beyond the commit index ${commit}`);
+      // Checked before building a message: this runs for every entry.
+      if (entry.index !== this.appliedIndex + 1) invariant(false, () => `entry ${entry.index} handed to apply after ${this.appliedIndex}`);
+      if (entry.index > commit) invariant(false, () => `entry ${entry.index} handed to apply beyond the commit index ${commit}`);
       if (entry.type === EntryType.ConfChange) {
         const cc = decodeConfChange(entry.data);
         this.opts.applier.applyConfChange(cc, () => this.node.applyConfChange(cc));
