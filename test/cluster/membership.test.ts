@@ -31,7 +31,8 @@ async function caughtUp(cluster: ProcessCluster, i: number, from: number): Promi
 
 /** A learner is promoted by the leader once it replicates; the leader says so in its log. */
 async function promoted(cluster: ProcessCluster, id: string): Promise<void> {
-  const line = new RegExp(`"learner":"${id}"[^\\n]*promoting a caught-up learner to voter`);
+  // The API prints ids as etcd does (no leading zeros); the log names them in raftkv's 16 digits.
+  const line = new RegExp(`"learner":"${id.padStart(16, '0')}"[^\\n]*promoting a caught-up learner to voter`);
   await waitFor(`learner ${id} to be promoted`, async () => cluster.members.some((_, i) => line.test(cluster.logs(i))), CLUSTER_WAIT_MS, cluster.recentOutput);
 }
 
