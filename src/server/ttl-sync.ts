@@ -5,7 +5,7 @@ import type { RawNode } from '../../raft/index.js';
 import { encodeCommand } from './commands.js';
 import type { Clock, Timer } from './seams.js';
 
-export const SYNC_INTERVAL_MS = 500;
+const SYNC_INTERVAL_MS = 500;
 
 export interface TtlSyncOptions {
   clock: Clock;
@@ -30,7 +30,7 @@ export class TtlSync {
     this.opts.clock.clearTimer(this.timer);
   }
 
-  maybeSync(): void {
+  private maybeSync(): void {
     const { clock } = this.opts;
     const now = clock.now();
     if (!this.opts.isLeader() || now - this.lastProposedAt < SYNC_INTERVAL_MS) return;

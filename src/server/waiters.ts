@@ -52,10 +52,6 @@ export class Waiters<T> {
     for (const seq of [...this.pending.keys()]) this.fail(seq, err);
   }
 
-  get size(): number {
-    return this.pending.size;
-  }
-
   private take(seq: number): Pending<T> | undefined {
     const p = this.pending.get(seq);
     if (!p) return undefined;
