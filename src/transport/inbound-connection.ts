@@ -46,6 +46,7 @@ export class InboundConnection {
   private role: 'hello' | 'stream' | 'request' | 'answered' = 'hello';
   private from = '';
   private assembler: SnapshotAssembler | undefined;
+  private readonly helloDeadline: NodeJS.Timeout;
 
   constructor(
     private readonly socket: Socket,
@@ -53,8 +54,9 @@ export class InboundConnection {
   ) {
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
-    socket.setTimeout(host.handshakeTimeoutMs);
-    socket.on('timeout', () => socket.destroy());
+    // A deadline, not an idle timeout: a dialer trickling a byte at a time cannot hold the connection.
+    this.helloDeadline = setTimeout(() => socket.destroy(), host.handshakeTimeoutMs);
+    socket.on('close', () => clearTimeout(this.helloDeadline));
     socket.on('error', () => {}); // a peer resetting the connection is routine; 'close' follows
     socket.on('data', (bytes: Buffer) => this.onData(bytes));
   }
@@ -101,7 +103,7 @@ export class InboundConnection {
       this.role = 'answered';
       return;
     }
-    this.socket.setTimeout(0);
+    clearTimeout(this.helloDeadline);
     this.from = hello.from;
     this.role = hello.purpose;
     this.socket.write(encodeFrame({ t: 'welcome' }));

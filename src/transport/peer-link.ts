@@ -1,7 +1,6 @@
 // The outbound half of the conversation with one peer: a long-lived connection that carries this
 // member's messages to it, redialed with backoff when it fails. Sends never wait on the peer:
 // they go into a bounded queue that is written out once per event-loop turn as one frame.
-import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { MessageType } from '../../raft/index.js';
 import type { Message } from '../../raft/index.js';
@@ -11,8 +10,10 @@ import type { TransportLimits } from './limits.js';
 import type { PinoLikeLogger } from './logger.js';
 import { OutboundQueue } from './outbound-queue.js';
 import type { PeerStats } from './peer-stats.js';
-import { parsePeerUrl } from './peer-url.js';
+import { parsePeerUrl, sameAddress } from './peer-url.js';
 import type { PeerAddress } from './peer-url.js';
+import { dialPeer } from './secure-socket.js';
+import type { PeerTls } from './secure-socket.js';
 import { SnapshotStream } from './snapshot-stream.js';
 import { parseFrame, PROTOCOL_VERSION } from './wire.js';
 import type { Frame, Hello } from './wire.js';
@@ -31,6 +32,8 @@ export interface PeerLinkOptions {
   /** Read on every dial: a joining member learns its cluster id after the links exist. */
   identity(): { memberId: string; clusterId: string };
   limits: TransportLimits;
+  /** For https peer URLs; read on every dial, so a rotated certificate is used from the next one. */
+  tls?: PeerTls;
   logger: PinoLikeLogger;
   stats: PeerStats;
   events: LinkEvents;
@@ -95,7 +98,7 @@ export class PeerLink {
   updateUrls(urls: string[]): void {
     const current = this.state === 'backoff' ? undefined : this.addresses[this.lastDialedIndex()];
     this.setAddresses(urls);
-    const kept = current ? this.addresses.findIndex((a) => a.host === current.host && a.port === current.port) : -1;
+    const kept = current ? this.addresses.findIndex((a) => sameAddress(a, current)) : -1;
     if (kept >= 0) {
       this.nextAddress = (kept + 1) % this.addresses.length;
       return;
@@ -142,15 +145,14 @@ export class PeerLink {
       return;
     }
     this.nextAddress = (this.nextAddress + 1) % this.addresses.length;
-    const socket = connect({ host: address.host, port: address.port });
+    // Events from a socket this link has since replaced are ignored.
+    const mine = () => this.socket === socket;
+    const socket = dialPeer(address, this.opts.tls, () => mine() && this.write(socket, encodeFrame(this.hello())));
     this.socket = socket;
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
     socket.setTimeout(this.opts.limits.handshakeTimeoutMs);
     const decoder = new FrameDecoder();
-    // Events from a socket this link has since replaced are ignored.
-    const mine = () => this.socket === socket;
-    socket.on('connect', () => mine() && this.write(socket, encodeFrame(this.hello())));
     socket.on('timeout', () => socket.destroy(new Error('handshake timed out')));
     socket.on('drain', () => mine() && this.onDrain());
     socket.on('data', (bytes: Buffer) => {

@@ -1,10 +1,11 @@
 // A one-shot request to whichever of a member's peer URLs answers first, tried in order: the
 // way a member that is not part of the cluster yet asks one that is.
-import { connect } from 'node:net';
 import type { Socket } from 'node:net';
 import { encodeFrame, FrameDecoder, FrameError } from './frame-codec.js';
 import { parsePeerUrl } from './peer-url.js';
 import type { PeerAddress } from './peer-url.js';
+import { dialPeer } from './secure-socket.js';
+import type { PeerTls } from './secure-socket.js';
 import { parseFrame, PROTOCOL_VERSION } from './wire.js';
 import type { Hello } from './wire.js';
 
@@ -32,6 +33,8 @@ export interface PeerRequest {
   from: { memberId: string; clusterId: string };
   /** Sockets in use, so the transport can cut them when it stops. */
   sockets: Set<Socket>;
+  /** For https URLs: the same peer TLS the member's transport will use. */
+  tls?: PeerTls;
 }
 
 /**
@@ -59,7 +62,7 @@ export async function sendPeerRequest(req: PeerRequest): Promise<unknown> {
 
 function attempt(address: PeerAddress, opening: Buffer, req: PeerRequest, timeoutMs: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: address.host, port: address.port });
+    const socket = dialPeer(address, req.tls, () => socket.write(opening));
     req.sockets.add(socket);
     socket.setNoDelay(true);
     const timer = setTimeout(() => settle(new RequestTimeoutError(req.kind, req.timeoutMs)), timeoutMs);
@@ -73,7 +76,6 @@ function attempt(address: PeerAddress, opening: Buffer, req: PeerRequest, timeou
       if (err) reject(err);
       else resolve(body);
     }
-    socket.on('connect', () => socket.write(opening));
     const decoder = new FrameDecoder();
     socket.on('data', (bytes: Buffer) => {
       try {

@@ -1,6 +1,5 @@
 // A member's messaging with its peers: one outbound PeerLink per peer for the messages this member
 // sends, a listener for the streams peers open to it, and one-shot requests for cluster queries.
-import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { MessageType } from '../../raft/index.js';
 import type { Message } from '../../raft/index.js';
@@ -10,13 +9,16 @@ import { DEFAULT_LIMITS } from './limits.js';
 import type { TransportLimits } from './limits.js';
 import type { PinoLikeLogger } from './logger.js';
 import { PeerLink } from './peer-link.js';
+import { listenPeer } from './peer-listener.js';
 import { emptyPeerStats } from './peer-stats.js';
 import type { PeerStats } from './peer-stats.js';
-import { parsePeerUrl } from './peer-url.js';
+import { checkPeerTls } from './secure-socket.js';
+import type { PeerTls } from './secure-socket.js';
 
 export type { PinoLikeLogger } from './logger.js';
 export type { PeerStats } from './peer-stats.js';
 export type { TransportLimits } from './limits.js';
+export type { PeerTls } from './secure-socket.js';
 export { RemoteRequestError, RequestTimeoutError, sendPeerRequest } from './peer-request.js';
 export { REMOVED_MEMBER_REFUSAL } from './wire.js';
 
@@ -39,6 +41,8 @@ export interface PeerTransportOptions {
   /** Members removed from the cluster, whose connections are refused. */
   isRemoved?(id: string): boolean;
   limits?: Partial<TransportLimits>;
+  /** TLS for https listen URLs and for dialing peers' https URLs; http URLs stay plain TCP either way. */
+  tls?: PeerTls;
 }
 
 const MAX_REMEMBERED_REFUSALS = 1000;
@@ -65,23 +69,21 @@ export class PeerTransport {
     this.clusterId = opts.clusterId;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.log = opts.logger;
+    if (opts.tls) checkPeerTls(opts.tls);
   }
 
   /** Listens on every listen URL; rejects if any cannot be bound. */
   async start(): Promise<void> {
     for (const url of this.opts.listenUrls) {
-      const { host, port } = parsePeerUrl(url);
-      const server = createServer((socket) => this.accept(socket));
-      this.servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      server.on('error', (err) => this.log.error({ err: err.message, url }, 'peer listener failed'));
-      this.log.info({ url }, 'listening for peers');
+      this.servers.push(
+        await listenPeer(url, this.opts.tls, {
+          logger: this.log,
+          handshakeTimeoutMs: this.limits.handshakeTimeoutMs,
+          onConnection: (raw) => this.track(raw),
+          onSocket: (socket) => this.accept(socket),
+          firstRefusal: (key) => this.firstRefusal(key),
+        }),
+      );
     }
   }
 
@@ -111,6 +113,7 @@ export class PeerTransport {
         urls,
         identity: () => this.identity(),
         limits: this.limits,
+        tls: this.opts.tls,
         logger: this.log,
         stats,
         events: {
@@ -167,14 +170,23 @@ export class PeerTransport {
     return { memberId: this.memberId, clusterId: this.clusterId };
   }
 
+  /** Every accepted TCP connection (under TLS, the raw one), so that stop() can cut them all. */
+  private track(raw: Socket): void {
+    if (this.stopped) {
+      raw.destroy();
+      return;
+    }
+    this.inbound.add(raw);
+    raw.on('close', () => this.inbound.delete(raw));
+  }
+
+  /** A connection ready for the peer protocol (through TLS and its checks, when the URL is https). */
   private accept(socket: Socket): void {
     if (this.stopped) {
       socket.destroy();
       return;
     }
-    this.inbound.add(socket);
     socket.on('close', () => {
-      this.inbound.delete(socket);
       for (const [from, s] of this.inboundStreams) if (s === socket) this.inboundStreams.delete(from);
     });
     new InboundConnection(socket, {

@@ -1,12 +1,14 @@
-// A peer URL names where a member listens (`http://10.0.0.1:2380`); the transport speaks its own
-// framed protocol on that host and port, so only those two parts matter.
+// A peer URL names where a member listens (`http://10.0.0.1:2380`, or `https://` for TLS); the
+// transport speaks its own framed protocol there, so only the scheme, host and port matter.
 
 export interface PeerAddress {
   host: string;
   port: number;
+  /** https: the connection is TLS. */
+  secure: boolean;
 }
 
-/** Throws on anything that is not http://host:port (TLS peer URLs are not supported yet). */
+/** Throws on anything that is not http(s)://host:port. */
 export function parsePeerUrl(url: string): PeerAddress {
   let parsed: URL;
   try {
@@ -14,10 +16,13 @@ export function parsePeerUrl(url: string): PeerAddress {
   } catch {
     throw new Error(`invalid peer URL ${JSON.stringify(url)}`);
   }
-  if (parsed.protocol === 'https:') throw new Error(`peer URL ${url}: TLS peer URLs are not supported`);
-  if (parsed.protocol !== 'http:') throw new Error(`peer URL ${url}: scheme must be http`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error(`peer URL ${url}: scheme must be http or https`);
   if (parsed.port === '') throw new Error(`peer URL ${url} has no port`);
   // IPv6 literals come back bracketed ("[::1]"); sockets want them bare.
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { host, port: Number(parsed.port) };
+  return { host, port: Number(parsed.port), secure: parsed.protocol === 'https:' };
+}
+
+export function sameAddress(a: PeerAddress, b: PeerAddress): boolean {
+  return a.host === b.host && a.port === b.port && a.secure === b.secure;
 }
