@@ -7,7 +7,7 @@ import { freePort } from '../../bench/harness/free-ports.js';
 import { MessageType } from '../../raft/types.js';
 import type { Message } from '../../raft/types.js';
 import { PeerTransport, sendPeerRequest } from '../../src/transport/peer-transport.js';
-import type { PeerTransportOptions, PinoLikeLogger, TransportLimits } from '../../src/transport/peer-transport.js';
+import type { PeerTls, PeerTransportOptions, PinoLikeLogger, TransportLimits } from '../../src/transport/peer-transport.js';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -39,11 +39,13 @@ export interface MemberOptions {
   limits?: Partial<TransportLimits>;
   onRequest?: PeerTransportOptions['onRequest'];
   onMessages?: (msgs: Message[]) => void;
+  /** Peer TLS; the member's URL is then https. */
+  tls?: PeerTls;
 }
 
 /** A one-shot peer request from `from` (as a joining member asks over the peer port). */
-export function ask(from: TestMember, urls: string[], kind: string, body: unknown, timeoutMs: number): Promise<unknown> {
-  return sendPeerRequest({ urls, kind, body, timeoutMs, from: { memberId: from.id, clusterId: from.clusterId }, sockets: new Set() });
+export function ask(from: TestMember, urls: string[], kind: string, body: unknown, timeoutMs: number, tls?: PeerTls): Promise<unknown> {
+  return sendPeerRequest({ urls, kind, body, timeoutMs, from: { memberId: from.id, clusterId: from.clusterId }, sockets: new Set(), tls });
 }
 
 /** Registers cleanup for the calling test file: every member, server and socket is closed after each test. */
@@ -60,7 +62,7 @@ export function transportFixture() {
   return {
     /** A member with a transport, not yet listening (its URL is reserved). */
     async member(id: string, opts: MemberOptions = {}): Promise<TestMember> {
-      const url = opts.url ?? (await freeUrl());
+      const url = opts.url ?? (await freeUrl(opts.tls ? 'https' : 'http'));
       const clusterId = opts.clusterId ?? 'cluster-1';
       const m: Omit<TestMember, 'transport'> = { id, clusterId, url, received: [], snapshotStatus: [], unreachable: [], active: [], logs: [] };
       const transport = new PeerTransport({
@@ -77,15 +79,16 @@ export function transportFixture() {
         onPeerActive: (peer, active) => m.active.push({ id: peer, active }),
         onUnreachable: (peer) => m.unreachable.push(peer),
         limits: { reconnectMinMs: 10, reconnectMaxMs: 50, ...opts.limits },
+        tls: opts.tls,
       });
       transports.push(transport);
       return { ...m, transport };
     },
 
-    /** Members started and all introduced to each other. */
-    async cluster(ids: string[], opts: MemberOptions = {}): Promise<TestMember[]> {
+    /** Members started and all introduced to each other; `opts` may differ per member. */
+    async cluster(ids: string[], opts: MemberOptions | ((id: string) => MemberOptions) = {}): Promise<TestMember[]> {
       const members: TestMember[] = [];
-      for (const id of ids) members.push(await this.member(id, opts));
+      for (const id of ids) members.push(await this.member(id, typeof opts === 'function' ? opts(id) : opts));
       for (const m of members) await m.transport.start();
       for (const a of members) for (const b of members) if (a !== b) a.transport.addPeer(b.id, [b.url]);
       return members;
@@ -116,8 +119,8 @@ export function transportFixture() {
   };
 }
 
-export async function freeUrl(): Promise<string> {
-  return `http://127.0.0.1:${await freePort()}`;
+export async function freeUrl(scheme: 'http' | 'https' = 'http'): Promise<string> {
+  return `${scheme}://127.0.0.1:${await freePort()}`;
 }
 
 export function message(from: string, to: string, type: MessageType, fields: Partial<Message> = {}): Message {
