@@ -3,6 +3,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
 import { ask, freeUrl, heartbeat, patternBytes, snapMessage, transportFixture } from './helpers.js';
+import { clusterCerts, peerTls } from './tls-fixture.js';
 
 const fx = transportFixture();
 
@@ -47,6 +48,24 @@ describe('stopping', () => {
     await new Promise((r) => setImmediate(r)); // the sleep's own timer is reported destroyed after it fires
     expect(handles.live()).toEqual([]);
     expect(b!.snapshotStatus).toEqual([]);
+  });
+
+  it('stop() cuts TLS connections too, even one still in its handshake, without waiting for its timeout', async () => {
+    const { ca, certs } = clusterCerts(['a', 'b']);
+    const handles = handleTracker();
+    onTestFinished(handles.disable);
+    const [a, b] = await fx.cluster(['a', 'b'], (id) => ({ tls: peerTls(ca, certs[id]), limits: { handshakeTimeoutMs: 60_000 } }));
+    b!.transport.send([heartbeat('b', 'a', 1)]);
+    await waitFor('b reaching a over TLS', () => a!.received.length === 1, LOOPBACK_WAIT_MS);
+    const stalled = await fx.dial(a!.url);
+    stalled.write(Buffer.from([0x16, 0x03, 0x01, 0x01, 0x00])); // a TLS record header, and nothing after it
+    const started = Date.now();
+    await Promise.all([a!, b!].map((m) => m.transport.stop()));
+    expect(Date.now() - started).toBeLessThan(LOOPBACK_WAIT_MS);
+    stalled.destroy();
+    await sleep(150);
+    await new Promise((r) => setImmediate(r));
+    expect(handles.live()).toEqual([]);
   });
 
   it('sends nothing and dials nobody after stop()', async () => {
