@@ -73,14 +73,14 @@ describe.each(['tls', 'plain'] as const)('hostile connections to a %s peer port'
   async function steadyPair(): Promise<[TestMember, TestMember]> {
     const limits = { handshakeTimeoutMs: HANDSHAKE_MS };
     const [a, b] = await fx.cluster(['a', 'b'], (id) => ({ limits, ...(kind === 'tls' && { tls: peerTls(ca, certs[id]) }) }));
-    b!.transport.send([heartbeat('b', 'a', -1)]);
-    await waitFor('b reaching a', () => a!.received.length === 1, LOOPBACK_WAIT_MS);
-    a!.received.length = 0;
+    // Redials are quick, so even a first handshake that misses the short deadline on a busy machine soon succeeds.
+    await waitFor('b linked to a', () => b!.transport.peerStats('a')!.active, LOOPBACK_WAIT_MS);
     return [a!, b!];
   }
 
   it('drops garbage, the other protocol, truncated and trickled handshakes and silent connections, while messages keep flowing', async () => {
     const [a, b] = await steadyPair();
+    const failuresBefore = b.transport.peerStats('a')!.connectionFailures;
     const stop = steadyFlow(a, b);
     const attacks: Socket[] = [];
     const attack = async (bytes?: Buffer, slowly = false) => {
@@ -112,7 +112,7 @@ describe.each(['tls', 'plain'] as const)('hostile connections to a %s peer port'
     const sent = stop();
     await waitFor(`all ${sent} heartbeats from b`, () => a.received.length === sent, LOOPBACK_WAIT_MS);
     expect(a.received.map((m) => m.commit)).toEqual([...Array(sent).keys()]);
-    expect(b.transport.peerStats('a')!.connectionFailures).toBe(0);
+    expect(b.transport.peerStats('a')!.connectionFailures).toBe(failuresBefore);
     expect(a.logs.filter((l) => l.level === 'error')).toEqual([]);
     if (kind === 'tls') {
       const failures = a.logs.filter((l) => l.msg === 'TLS handshake with a peer failed').map((l) => String(l.obj.err));
@@ -123,6 +123,7 @@ describe.each(['tls', 'plain'] as const)('hostile connections to a %s peer port'
 
   it('survives a burst of connections that reset at once', async () => {
     const [a, b] = await steadyPair();
+    const failuresBefore = b.transport.peerStats('a')!.connectionFailures;
     const stop = steadyFlow(a, b);
     const dials = Array.from({ length: 50 }, async (_, i) => {
       const socket = await fx.dial(a.url);
@@ -132,6 +133,6 @@ describe.each(['tls', 'plain'] as const)('hostile connections to a %s peer port'
     await Promise.all(dials);
     const sent = stop();
     await waitFor(`all ${sent} heartbeats from b`, () => a.received.length === sent, LOOPBACK_WAIT_MS);
-    expect(b.transport.peerStats('a')!.connectionFailures).toBe(0);
+    expect(b.transport.peerStats('a')!.connectionFailures).toBe(failuresBefore);
   });
 });
