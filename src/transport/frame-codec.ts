@@ -31,8 +31,16 @@ export function encodeFrame(value: unknown): Buffer {
 export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
+  private decoded = 0;
 
-  constructor(private readonly maxFrameBytes = MAX_FRAME_BYTES) {}
+  /**
+   * `maxFirstFrameBytes` bounds the opening frame apart from the rest: a listener expects a small
+   * hello from a stranger, and should not buffer megabytes for whoever connects before it knows them.
+   */
+  constructor(
+    private readonly maxFrameBytes = MAX_FRAME_BYTES,
+    private readonly maxFirstFrameBytes = maxFrameBytes,
+  ) {}
 
   /** Feeds bytes; returns every frame they complete, decoded. */
   push(bytes: Buffer): unknown[] {
@@ -41,11 +49,13 @@ export class FrameDecoder {
     const frames: unknown[] = [];
     while (this.buffered >= HEADER_BYTES) {
       const length = this.peekLength();
-      if (length > this.maxFrameBytes) throw new FrameError(`frame of ${length} bytes exceeds ${this.maxFrameBytes}`);
+      const max = this.decoded === 0 ? this.maxFirstFrameBytes : this.maxFrameBytes;
+      if (length > max) throw new FrameError(`frame of ${length} bytes exceeds ${max}`);
       if (length === 0) throw new FrameError('empty frame');
       if (this.buffered < HEADER_BYTES + length) break;
       const frame = this.take(HEADER_BYTES + length);
       frames.push(decodePayload(frame.subarray(HEADER_BYTES)));
+      this.decoded++;
     }
     return frames;
   }

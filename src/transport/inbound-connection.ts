@@ -3,7 +3,7 @@
 // a one-shot request. Bad bytes close this connection and nothing else.
 import type { Socket } from 'node:net';
 import type { Message } from '../../raft/index.js';
-import { encodeFrame, FrameDecoder, FrameError } from './frame-codec.js';
+import { encodeFrame, FrameDecoder, FrameError, MAX_FRAME_BYTES } from './frame-codec.js';
 import type { PinoLikeLogger } from './logger.js';
 import { SnapshotAssembler } from './snapshot-assembler.js';
 import { parseFrame, PROTOCOL_VERSION, REMOVED_MEMBER_REFUSAL } from './wire.js';
@@ -26,6 +26,8 @@ export interface InboundHost {
 }
 
 const KEEPALIVE_DELAY_MS = 5000;
+/** A hello is a few dozen bytes: more, from a connection nobody has vouched for yet, is refused. */
+export const MAX_HELLO_BYTES = 64 * 1024;
 
 /** Why a Hello is refused, or undefined when it is welcome. */
 export function refusalReason(hello: Hello, self: { memberId: string; clusterId: string }): string | undefined {
@@ -42,7 +44,7 @@ export function refusalReason(hello: Hello, self: { memberId: string; clusterId:
 }
 
 export class InboundConnection {
-  private readonly decoder = new FrameDecoder();
+  private readonly decoder = new FrameDecoder(MAX_FRAME_BYTES, MAX_HELLO_BYTES);
   private role: 'hello' | 'stream' | 'request' | 'answered' = 'hello';
   private from = '';
   private assembler: SnapshotAssembler | undefined;

@@ -31,6 +31,12 @@ describe('frame codec', () => {
     expect(() => new FrameDecoder().push(header)).toThrow(FrameError);
   });
 
+  it('bounds the first frame apart from the rest', () => {
+    const decoder = new FrameDecoder(1000, 100);
+    expect(() => new FrameDecoder(1000, 100).push(encodeFrame({ s: 'y'.repeat(200) }))).toThrow(/exceeds 100/);
+    expect(decoder.push(Buffer.concat([encodeFrame({ s: 'hi' }), encodeFrame({ s: 'y'.repeat(200) })]))).toHaveLength(2);
+  });
+
   it('honours a smaller limit given to the decoder', () => {
     expect(() => new FrameDecoder(100).push(encodeFrame({ s: 'y'.repeat(200) }))).toThrow(/exceeds 100/);
   });

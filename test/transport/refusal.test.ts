@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { encodeFrame, MAX_FRAME_BYTES } from '../../src/transport/frame-codec.js';
+import { MAX_HELLO_BYTES } from '../../src/transport/inbound-connection.js';
 import { PROTOCOL_VERSION } from '../../src/transport/wire.js';
 import { LOOPBACK_WAIT_MS } from '../support/budgets.js';
 import { heartbeat, transportFixture } from './helpers.js';
@@ -60,6 +61,17 @@ describe('connections the listener refuses or drops', () => {
     raw.write(header);
     await closed(raw);
     expect(a.logs.find((l) => l.msg === 'dropping peer connection after a bad frame')!.obj.err).toMatch(/exceeds/);
+    await stillDelivers(a, b);
+  });
+
+  it('drops a stranger whose opening frame is larger than any hello, before buffering it', async () => {
+    const [a, b] = await healthyPair();
+    const raw = await fx.dial(a.url);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(MAX_HELLO_BYTES + 1);
+    raw.write(header);
+    await closed(raw);
+    expect(a.logs.find((l) => l.msg === 'dropping peer connection after a bad frame')!.obj.err).toMatch(`exceeds ${MAX_HELLO_BYTES}`);
     await stillDelivers(a, b);
   });
 
