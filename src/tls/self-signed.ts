@@ -45,7 +45,7 @@ function ipBytes(ip: string): Buffer {
   return Buffer.concat(groups.map((g) => Buffer.from(g.padStart(4, '0'), 'hex')));
 }
 
-/** GeneralNames for "host:port" or bare hosts: an IP address as iPAddress, anything else as dNSName. */
+/** GeneralNames: an IP address (IPv6 bracketed or not) as iPAddress, anything else as dNSName. */
 function subjectAltNames(hosts: readonly string[]): Buffer {
   return der.sequence(
     ...hosts.map((host) => {
@@ -81,23 +81,14 @@ export function makeSelfSigned(hosts: readonly string[], now: Date): { cert: str
   return { cert, key: privateKey.export({ type: 'sec1', format: 'pem' }).toString() };
 }
 
-/**
- * etcd's SelfCert: the certificate and key in `dir`, made (for `hosts`, "host:port" each) unless
- * both files exist already.
- */
+/** etcd's SelfCert: the certificate and key in `dir`, made for `hosts` unless both files exist already. */
 export function ensureSelfSigned(dir: string, hosts: readonly string[], now = new Date()): SelfSignedFiles {
   const certFile = join(dir, 'cert.pem');
   const keyFile = join(dir, 'key.pem');
   if (existsSync(certFile) && existsSync(keyFile)) return { certFile, keyFile, created: false };
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { cert, key } = makeSelfSigned(hosts.map(hostOf), now);
+  const { cert, key } = makeSelfSigned(hosts, now);
   writeFileSync(keyFile, key, { mode: 0o600 });
   writeFileSync(certFile, cert, { mode: 0o644 });
   return { certFile, keyFile, created: true };
-}
-
-/** The host of "host:port" or "[v6]:port". */
-function hostOf(hostPort: string): string {
-  const bracketed = /^\[([^\]]*)\]/.exec(hostPort);
-  return bracketed ? bracketed[1]! : hostPort.replace(/:[^:]*$/, '');
 }
