@@ -24,7 +24,7 @@ afterEach(() => {
 describe('ensureSelfSigned', () => {
   it('makes etcd\'s certificate: O=etcd, P-521 with SHA-512, a year, serverAuth only, not a CA, the listen hosts as SANs', () => {
     const now = new Date('2026-12-04T21:24:57Z');
-    const { certFile, keyFile, created } = ensureSelfSigned(join(tempDir(), 'fixtures', 'client'), ['127.0.0.1:2379', 'localhost:2379', '[::1]:2379'], now);
+    const { certFile, keyFile, created } = ensureSelfSigned(join(tempDir(), 'fixtures', 'client'), ['127.0.0.1', 'localhost', '::1'], now);
     expect(created).toBe(true);
     const cert = new X509Certificate(readFileSync(certFile));
     expect(cert.subject).toBe('O=etcd');
@@ -45,7 +45,7 @@ describe('ensureSelfSigned', () => {
   });
 
   it('gives a certificate a node TLS server serves with', async () => {
-    const { certFile, keyFile } = ensureSelfSigned(tempDir(), ['127.0.0.1:0']);
+    const { certFile, keyFile } = ensureSelfSigned(tempDir(), ['127.0.0.1']);
     const server = createServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, (s) => s.end('hello'));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
@@ -63,17 +63,17 @@ describe('ensureSelfSigned', () => {
 
   it('keeps the files it finds, and makes both again when either is missing, as etcd does', () => {
     const dir = tempDir();
-    const first = ensureSelfSigned(dir, ['127.0.0.1:2379']);
+    const first = ensureSelfSigned(dir, ['127.0.0.1']);
     const cert = readFileSync(first.certFile, 'utf8');
-    expect(ensureSelfSigned(dir, ['10.0.0.1:2379'])).toMatchObject({ created: false });
+    expect(ensureSelfSigned(dir, ['10.0.0.1'])).toMatchObject({ created: false });
     expect(readFileSync(first.certFile, 'utf8')).toBe(cert);
     rmSync(first.keyFile);
-    expect(ensureSelfSigned(dir, ['127.0.0.1:2379'])).toMatchObject({ created: true });
+    expect(ensureSelfSigned(dir, ['127.0.0.1'])).toMatchObject({ created: true });
     expect(readFileSync(first.certFile, 'utf8')).not.toBe(cert);
   });
 
   it('writes the key readable by its owner only', () => {
-    const { keyFile } = ensureSelfSigned(tempDir(), ['127.0.0.1:2379']);
+    const { keyFile } = ensureSelfSigned(tempDir(), ['127.0.0.1']);
     expect(execFileSync('stat', ['-c', '%a', keyFile], { encoding: 'utf8' }).trim()).toBe('600');
   });
 });
