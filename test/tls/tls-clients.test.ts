@@ -11,12 +11,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { waitFor } from '../../bench/harness/wait.js';
+import { HANDSHAKE_TIMEOUT_MS } from '../../bin/client-listeners.js';
 import { TLS_POLL_MS } from '../../src/tls/file-material.js';
 import { crashedMemberLogs, waitForNoWatchers, waitForWatchers } from '../clients/support/cluster-state.js';
 import { Etcdctl } from '../clients/support/etcdctl.js';
 import { makeCa, makeSelfSigned } from '../support/certs.js';
 import type { CertFiles, TestCa } from '../support/certs.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { clientHello, closedWithin, rawExchange, tcpTo } from './support/raw-socket.js';
 import { send } from './support/tls-request.js';
 
 const Etcd = createRequire(import.meta.url)('node-etcd');
@@ -142,5 +144,42 @@ except Exception as e:
       return seen === expected;
     }, CLUSTER_WAIT_MS, () => `still serving ${seen}\n${cluster.recentOutput()}`);
     expect(await ctl.run('get', '/tls/a')).toEqual({ code: 0, stdout: 'one\n', stderr: '' });
+  });
+
+  it('takes garbage, truncated, silent and slow connections on a client port while writes go on, and no member crashes', async () => {
+    const target = cluster.url(0);
+    const tcpUrl = target.replace('https:', 'http:');
+    const hello = await clientHello();
+    let writing = true;
+    const outcomes = { ok: 0, failed: [] as string[] };
+    const writer = (async () => {
+      for (let i = 0; writing; i++) {
+        const answer = await send(`${target}/v2/keys/tls/chaos`, { ca: ca.cert, client }, { method: 'PUT', body: `value=${i}`, timeoutMs: CLUSTER_WAIT_MS })
+          .catch((err: Error) => ({ status: 0, body: err.message }));
+        if (answer.status === 200 || answer.status === 201) outcomes.ok++;
+        else outcomes.failed.push(`${answer.status} ${answer.body}`);
+      }
+    })();
+    const held = await Promise.all(Array.from({ length: 20 }, () => tcpTo(target)));
+    const truncated = await Promise.all(Array.from({ length: 20 }, async () => {
+      const s = await tcpTo(target);
+      s.write(hello.subarray(0, 50));
+      return s;
+    }));
+    const slow = await Promise.all(Array.from({ length: 10 }, () => tcpTo(target)));
+    const drip = setInterval(() => slow.forEach((s) => s.writable && s.write(hello.subarray(0, 1))), 500);
+    for (let i = 0; i < 20; i++) {
+      await rawExchange(tcpUrl, i % 2 ? 'GET /version HTTP/1.1\r\nHost: x\r\n\r\n' : Buffer.alloc(64, i));
+    }
+    const closed = await Promise.all([...held, ...truncated].map((s) => closedWithin(s, HANDSHAKE_TIMEOUT_MS + CLUSTER_WAIT_MS)));
+    clearInterval(drip);
+    slow.forEach((s) => s.destroy());
+    writing = false;
+    await writer;
+    expect(closed.every(Boolean), 'silent and truncated handshakes are dropped by the handshake timeout').toBe(true);
+    expect(outcomes.failed).toEqual([]);
+    expect(outcomes.ok).toBeGreaterThan(5);
+    expect(cluster.crashes).toEqual([]);
+    expect((await send(`${target}/version`, { ca: ca.cert, client })).status).toBe(200);
   });
 });
