@@ -33,7 +33,7 @@ const URL_FLAGS: readonly (readonly [string, Side])[] = [
 type Side = 'client' | 'peer';
 
 /** Until the peer transport speaks TLS (the peer TLS settings are read and ready for it). */
-export const PEER_TLS_NOT_WIRED = 'peer TLS is not wired yet';
+const PEER_TLS_NOT_WIRED = 'peer TLS is not wired yet';
 
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParseOutcome {
   const flags = new FlagSet(FLAGS);

@@ -93,7 +93,12 @@ function readSide(flags: FlagSet, f: SideFlags, listenUrls: readonly string[], d
   if (auto && filesGiven) notices.push(`--${f.auto} is ignored: --${f.cert} and --${f.key} are given`);
   if (cn !== '' && hostname !== '') return `AllowedCN and AllowedHostname are mutually exclusive (cn=${JSON.stringify(cn)}, hostname=${JSON.stringify(hostname)})`;
   if (!filesGiven && !auto) {
-    if (https.length > 0) return `TLS key/cert (--${f.cert}, --${f.key}) must be provided for ${f.side} url ${https[0]} with HTTPS scheme`;
+    if (https.length > 0) {
+      // etcd's two messages: the client listener setup's, and the peer listener's (transport.NewListener).
+      return f.side === 'client'
+        ? `TLS key/cert (--${f.cert}, --${f.key}) must be provided for client url ${https[0]} with HTTPS scheme`
+        : `cannot listen on TLS for ${new URL(https[0]!).host}: KeyFile and CertFile are not presented`;
+    }
     return undefined;
   }
   if (!used) return undefined;

@@ -2,6 +2,9 @@
 // etcd 3.4.23 binary given the same flags (its startup error, or the TLS it then served); the ones
 // marked "refused" are settings etcd 3.4 would accept and silently drop, which raftkv refuses.
 import { describe, expect, it } from 'vitest';
+import { FlagSet } from '../../bin/flag-set.js';
+import { FLAGS } from '../../bin/flag-table.js';
+import { readTls } from '../../bin/tls-flags.js';
 import { configOf, failure, started } from './outcomes.js';
 
 const HTTPS = ['--listen-client-urls', 'https://127.0.0.1:41379', '--advertise-client-urls', 'https://127.0.0.1:41379'];
@@ -155,5 +158,23 @@ describe('peer TLS flags', () => {
     expect(failure(['--peer-auto-tls', '--peer-client-cert-auth']).message).toBe(
       '--peer-auto-tls cannot be combined with --peer-client-cert-auth: when it makes a certificate, etcd 3.4 drops them and lets every client in; give --peer-cert-file and --peer-key-file to verify clients',
     );
+  });
+
+  // https peer URLs are refused before readTls sees them until the peer transport speaks TLS;
+  // readTls already gives etcd's answers for them.
+  it('etcd: an https peer URL without a peer certificate and key: the peer listener\'s error', () => {
+    const flags = new FlagSet(FLAGS);
+    flags.parse(['--peer-client-cert-auth']);
+    const places = { dataDir: '/d', listenClientUrls: ['http://127.0.0.1:2379'], listenPeerUrls: ['https://127.0.0.1:2380'] };
+    expect(readTls(flags, places, [])).toEqual({ ok: false, message: 'cannot listen on TLS for 127.0.0.1:2380: KeyFile and CertFile are not presented' });
+  });
+
+  it('takes https peer URLs with peer files, without a warning', () => {
+    const flags = new FlagSet(FLAGS);
+    flags.parse(PEER_FILES);
+    const notices: string[] = [];
+    const places = { dataDir: '/d', listenClientUrls: ['http://127.0.0.1:2379'], listenPeerUrls: ['https://127.0.0.1:2380'] };
+    expect(readTls(flags, places, notices)).toMatchObject({ ok: true, peerTls: { cert: { kind: 'files', certFile: '/tls/peer.crt', keyFile: '/tls/peer.key' } } });
+    expect(notices).toEqual([]);
   });
 });
