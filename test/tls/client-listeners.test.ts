@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { copyFileSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { connect } from 'node:tls';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
@@ -132,6 +133,21 @@ describe('client certificates on the https listener', () => {
     const before = member.store.index;
     await expect(send(`${httpsUrl}/v2/keys/k`, { ca: ca.cert, client: cnOnly }, { method: 'PUT', body: 'value=v' })).rejects.toThrow();
     expect(member.store.index, 'the refused client got no request in').toBe(before);
+  });
+});
+
+describe('protocol versions', () => {
+  it('refuses TLS 1.1 with the protocol-version alert, as etcd (Go, TLS 1.2 minimum) does', async () => {
+    const { httpsUrl } = await start({ clientCertAuth: false }, serverFiles());
+    const error = await new Promise<string>((resolve) => {
+      // SECLEVEL=0 lets this client offer TLS 1.1 at all; the server is what refuses it.
+      const socket = connect({ host: '127.0.0.1', port: Number(new URL(httpsUrl).port), rejectUnauthorized: false, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' }, () => {
+        resolve(`connected with ${socket.getProtocol()}`);
+        socket.destroy();
+      });
+      socket.once('error', (err) => resolve(err.message));
+    });
+    expect(error).toMatch(/alert protocol version/);
   });
 });
 
