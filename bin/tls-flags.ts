@@ -106,9 +106,10 @@ function readSide(flags: FlagSet, f: SideFlags, listenUrls: readonly string[], d
 
   const verifying = [f.auth, f.ca, f.crl, f.hostname, f.cn].filter((n): n is string => n !== undefined && given.includes(n));
   if (!filesGiven && verifying.length > 0) {
-    return `--${f.auto} cannot be combined with ${verifying.map((n) => `--${n}`).join(', ')}: when it makes a certificate, etcd 3.4 drops them and lets every client in; give --${f.cert} and --${f.key} to verify clients`;
+    return `--${f.auto} cannot be combined with ${verifying.map((n) => `--${n}`).join(', ')}: when it makes a certificate, etcd 3.4 drops them and lets every ${f.side} in; give --${f.cert} and --${f.key} to verify ${f.side}s`;
   }
-  // The client listener asks for no certificate without client cert auth, so these would check nothing.
+  // Without client cert auth no certificate is asked for, so these would check nothing. (A peer's
+  // allowed CN or hostname also checks the server's certificate when dialing, as in etcd.)
   const unchecked = [f.crl, ...(f.side === 'client' ? [f.hostname] : [])].filter((n) => given.includes(n));
   if (!clientCertAuth && unchecked.length > 0) {
     return `${unchecked.map((n) => `--${n}`).join(', ')} ${unchecked.length === 1 ? 'needs' : 'need'} --${f.auth} or --${f.ca}: without them no ${f.side} certificate is asked for`;

@@ -156,7 +156,7 @@ describe('peer TLS flags', () => {
 
   it('refused: --peer-auto-tls with --peer-client-cert-auth, which etcd 3.4 drops', () => {
     expect(failure(['--peer-auto-tls', '--peer-client-cert-auth']).message).toBe(
-      '--peer-auto-tls cannot be combined with --peer-client-cert-auth: when it makes a certificate, etcd 3.4 drops them and lets every client in; give --peer-cert-file and --peer-key-file to verify clients',
+      '--peer-auto-tls cannot be combined with --peer-client-cert-auth: when it makes a certificate, etcd 3.4 drops them and lets every peer in; give --peer-cert-file and --peer-key-file to verify peers',
     );
   });
 
