@@ -32,8 +32,11 @@ export interface AppOptions {
   cors?: readonly string[];
 }
 
-/** What Go's server writes, and closes the connection after, for a request it cannot parse. */
-function answerUnparseable(err: Error & { code?: string }, socket: Socket): void {
+/**
+ * What Go's server writes, and closes the connection after, for a request it cannot parse: the
+ * clientError handler of the app's server and of every listener bin/ opens for it.
+ */
+export function answerUnparseable(err: Error & { code?: string }, socket: Socket): void {
   if (err.code === 'ECONNRESET' || !socket.writable) {
     socket.destroy();
     return;

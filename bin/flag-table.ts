@@ -44,7 +44,6 @@ export interface FlagDef {
 
 const READ: FlagRole = { use: 'read' };
 const V3_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the etcd v3 API' };
-const TLS: FlagRole = { use: 'refused', why: 'TLS is not supported yet' };
 const DISCOVERY: FlagRole = { use: 'refused', why: 'discovery is not supported; bootstrap with --initial-cluster' };
 const PROXY_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the v2 proxy, which raftkv does not have' };
 
@@ -111,22 +110,22 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'enable-v2', kind: BOOL, default: false, usage: 'Accept etcd V2 client requests.', role: { use: 'ignored', why: 'the v2 API is always on' } },
   ]),
   ...section('Security', [
-    { name: 'cert-file', kind: STRING, default: '', usage: 'Path to the client server TLS cert file.', role: TLS },
-    { name: 'key-file', kind: STRING, default: '', usage: 'Path to the client server TLS key file.', role: TLS },
-    { name: 'client-cert-auth', kind: BOOL, default: false, usage: 'Enable client cert authentication.', role: TLS },
-    { name: 'client-crl-file', kind: STRING, default: '', usage: 'Path to the client certificate revocation list file.', role: TLS },
-    { name: 'client-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for client cert authentication.', role: TLS },
-    { name: 'trusted-ca-file', kind: STRING, default: '', usage: 'Path to the client server TLS trusted CA cert file.', role: TLS },
-    { name: 'auto-tls', kind: BOOL, default: false, usage: 'Client TLS using generated certificates.', role: TLS },
-    { name: 'peer-cert-file', kind: STRING, default: '', usage: 'Path to the peer server TLS cert file.', role: TLS },
-    { name: 'peer-key-file', kind: STRING, default: '', usage: 'Path to the peer server TLS key file.', role: TLS },
-    { name: 'peer-client-cert-auth', kind: BOOL, default: false, usage: 'Enable peer client cert authentication.', role: TLS },
-    { name: 'peer-trusted-ca-file', kind: STRING, default: '', usage: 'Path to the peer server TLS trusted CA file.', role: TLS },
-    { name: 'peer-cert-allowed-cn', kind: STRING, default: '', usage: 'Required CN for client certs connecting to the peer endpoint.', role: TLS },
-    { name: 'peer-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for inter peer authentication.', role: TLS },
-    { name: 'peer-auto-tls', kind: BOOL, default: false, usage: 'Peer TLS using self-generated certificates if --peer-key-file and --peer-cert-file are not provided.', role: TLS },
-    { name: 'peer-crl-file', kind: STRING, default: '', usage: 'Path to the peer certificate revocation list file.', role: TLS },
-    { name: 'cipher-suites', kind: STRING, default: '', usage: 'Comma-separated list of supported TLS cipher suites between client/server and peers.', role: TLS },
+    { name: 'cert-file', kind: STRING, default: '', usage: 'Path to the client server TLS cert file.', role: READ },
+    { name: 'key-file', kind: STRING, default: '', usage: 'Path to the client server TLS key file.', role: READ },
+    { name: 'client-cert-auth', kind: BOOL, default: false, usage: 'Enable client cert authentication.', role: READ },
+    { name: 'client-crl-file', kind: STRING, default: '', usage: 'Path to the client certificate revocation list file.', role: READ },
+    { name: 'client-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for client cert authentication.', role: READ },
+    { name: 'trusted-ca-file', kind: STRING, default: '', usage: 'Path to the client server TLS trusted CA cert file.', role: READ },
+    { name: 'auto-tls', kind: BOOL, default: false, usage: 'Client TLS using generated certificates.', role: READ },
+    { name: 'peer-cert-file', kind: STRING, default: '', usage: 'Path to the peer server TLS cert file.', role: READ },
+    { name: 'peer-key-file', kind: STRING, default: '', usage: 'Path to the peer server TLS key file.', role: READ },
+    { name: 'peer-client-cert-auth', kind: BOOL, default: false, usage: 'Enable peer client cert authentication.', role: READ },
+    { name: 'peer-trusted-ca-file', kind: STRING, default: '', usage: 'Path to the peer server TLS trusted CA file.', role: READ },
+    { name: 'peer-cert-allowed-cn', kind: STRING, default: '', usage: 'Required CN for client certs connecting to the peer endpoint.', role: READ },
+    { name: 'peer-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for inter peer authentication.', role: READ },
+    { name: 'peer-auto-tls', kind: BOOL, default: false, usage: 'Peer TLS using self-generated certificates if --peer-key-file and --peer-cert-file are not provided.', role: READ },
+    { name: 'peer-crl-file', kind: STRING, default: '', usage: 'Path to the peer certificate revocation list file.', role: READ },
+    { name: 'cipher-suites', kind: STRING, default: '', usage: 'Comma-separated list of supported TLS cipher suites between client/server and peers.', role: READ },
     { name: 'cors', kind: { type: 'cors' }, default: D.cors, usage: 'Comma-separated whitelist of origins for CORS, or cross-origin resource sharing, (empty or * means allow all).', role: READ },
     { name: 'host-whitelist', kind: STRING, default: '*', usage: 'Acceptable hostnames from HTTP client requests, if server is not secure (empty or * means allow all).', role: { use: 'refused', why: 'a Host header whitelist is not supported yet' } },
   ]),
@@ -161,7 +160,7 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'experimental-backend-bbolt-freelist-type', kind: STRING, default: 'array', usage: 'ExperimentalBackendFreelistType specifies the type of freelist that boltdb backend uses.', role: V3_ONLY },
     { name: 'experimental-enable-lease-checkpoint', kind: BOOL, default: false, usage: 'Persist lease remainingTTL to prevent indefinite auto-renewal of long lived leases.', role: V3_ONLY },
     { name: 'experimental-compaction-batch-limit', kind: INT, default: 1000n, usage: 'Sets the maximum revisions deleted in each compaction batch.', role: V3_ONLY },
-    { name: 'experimental-peer-skip-client-san-verification', kind: BOOL, default: false, usage: 'Skip verification of SAN field in client certificate for peer connections.', role: { use: 'ignored', why: 'it only matters to TLS' } },
+    { name: 'experimental-peer-skip-client-san-verification', kind: BOOL, default: false, usage: 'Skip verification of SAN field in client certificate for peer connections.', role: READ },
     { name: 'experimental-watch-progress-notify-interval', kind: DURATION, default: '10m', usage: 'Duration of periodical watch progress notification.', role: V3_ONLY },
     { name: 'experimental-warning-apply-duration', kind: DURATION, default: '100ms', usage: 'Warning is generated if requests take more than this duration.', role: V3_ONLY },
     { name: 'enable-grpc-gateway', kind: BOOL, default: true, usage: 'Enable GRPC gateway.', role: V3_ONLY, hidden: true },

@@ -12,6 +12,7 @@ import type { FlagDef } from './flag-table.js';
 import { GoValueError } from './go-values.js';
 import { checkInitialCluster, parseInitialCluster } from './initial-cluster.js';
 import { USAGE, helpText, versionText } from './usage.js';
+import { readTls } from './tls-flags.js';
 import { ADVERTISE_CLIENT_URLS_REQUIRED, readLogLevel, validateConfig } from './validate.js';
 
 export type ParseOutcome =
@@ -21,8 +22,18 @@ export type ParseOutcome =
   /** `message` is what to print on stderr; `notices` come before it. */
   | { kind: 'error'; exitCode: 1 | 2; message: string; notices: string[] };
 
-/** Lists of URLs raftkv listens on or hands to others; TLS and unix sockets are refused in them. */
-const URL_FLAGS = ['listen-peer-urls', 'listen-client-urls', 'initial-advertise-peer-urls', 'advertise-client-urls'];
+/** Lists of URLs raftkv listens on or hands to others, and whose side they are on. */
+const URL_FLAGS: readonly (readonly [string, Side])[] = [
+  ['listen-peer-urls', 'peer'],
+  ['listen-client-urls', 'client'],
+  ['initial-advertise-peer-urls', 'peer'],
+  ['advertise-client-urls', 'client'],
+];
+
+type Side = 'client' | 'peer';
+
+/** Until the peer transport speaks TLS (the peer TLS settings are read and ready for it). */
+const PEER_TLS_NOT_WIRED = 'peer TLS is not wired yet';
 
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParseOutcome {
   const flags = new FlagSet(FLAGS);
@@ -49,8 +60,10 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
 
   const initialCluster = readInitialCluster(initialClusterText(flags, built));
   if (typeof initialCluster === 'string') return { kind: 'error', exitCode: 1, message: initialCluster, notices };
-  const config = { ...built, initialCluster };
-  const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map(urlRefusal).find((r) => r !== undefined);
+  const tls = readTls(flags, built, notices);
+  if (!tls.ok) return { kind: 'error', exitCode: 1, message: tls.message, notices };
+  const config = { ...built, initialCluster, ...(tls.clientTls ? { clientTls: tls.clientTls } : {}), ...(tls.peerTls ? { peerTls: tls.peerTls } : {}) };
+  const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map((u) => urlRefusal(u, 'peer')).find((r) => r !== undefined);
   if (unsupportedPeer) return { kind: 'error', exitCode: 1, message: `--initial-cluster: ${unsupportedPeer}`, notices };
   const clusterProblem = checkInitialCluster(config);
   if (clusterProblem) return { kind: 'error', exitCode: 1, message: clusterProblem, notices };
@@ -65,22 +78,22 @@ function verifyingError(reason: string, notices: string[]): ParseOutcome {
   return { kind: 'error', exitCode: 1, message: `error verifying flags, ${reason}. See 'raftkv --help'.${hint}`, notices };
 }
 
-/** The first flag asking for something raftkv does not do (TLS, discovery, proxy, …). */
+/** The first flag asking for something raftkv does not do (peer TLS, discovery, proxy, …). */
 function findRefusal(flags: FlagSet): string | undefined {
   for (const def of flags.all()) {
     if (def.role.use === 'refused' && flags.value(def.name) !== def.default) return `${flagText(flags, def)}: ${def.role.why}`;
   }
-  for (const name of URL_FLAGS) {
-    const refusal = flags.list(name).map(urlRefusal).find((r) => r !== undefined);
+  for (const [name, side] of URL_FLAGS) {
+    const refusal = flags.list(name).map((u) => urlRefusal(u, side)).find((r) => r !== undefined);
     if (refusal) return `--${name}=${flags.list(name).join(',')}: ${refusal}`;
   }
   return undefined;
 }
 
-function urlRefusal(url: string): string | undefined {
+function urlRefusal(url: string, side: Side): string | undefined {
   const { scheme } = parseEtcdUrl(url);
-  if (scheme === 'https' || scheme === 'unixs') return 'TLS is not supported yet';
-  if (scheme === 'unix') return 'unix sockets are not supported';
+  if (scheme === 'unix' || scheme === 'unixs') return 'unix sockets are not supported';
+  if (scheme === 'https' && side === 'peer') return PEER_TLS_NOT_WIRED;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
-// The composition root of one member: configuration in; the logger, the durable log (with its
-// fsync metric), the peer transport, the Member and the HTTP app made and wired here; listeners,
-// signals and the process's exit owned here. Nothing under src/ reaches back to api/ or bin/.
+// The composition root of one member: configuration in; the logger, the TLS material, the durable
+// log (with its fsync metric), the peer transport, the Member and the HTTP app made and wired here;
+// listeners, signals and the process's exit owned here. Nothing under src/ reaches back to api/ or bin/.
 import { buildApp } from '../api/app.js';
 import type { MemberConfig } from '../src/server/config.js';
 import { resolveIdentity } from '../src/server/identity.js';
@@ -10,10 +10,23 @@ import { MemberMetrics } from '../src/server/metrics.js';
 import { systemClock } from '../src/server/seams.js';
 import { ETCD_SERVER_VERSION } from '../src/server/version.js';
 import { DurableLog } from '../src/storage/durable-log.js';
+import { openMaterial } from '../src/tls/open-material.js';
+import type { MaterialLog } from '../src/tls/open-material.js';
 import { PeerTransport } from '../src/transport/peer-transport.js';
+import type { Logger } from '../src/server/logger.js';
+import { ClientListeners } from './client-listeners.js';
+
+function tlsLog(logger: Logger, side: 'client' | 'peer'): MaterialLog {
+  return { info: (m) => logger.info({ side }, m), warn: (m) => logger.warn({ side }, m) };
+}
 
 export async function serve(config: MemberConfig): Promise<void> {
   const logger = createLogger(config.name, config.logLevel);
+  // TLS files are checked (or made, with auto TLS) before anything else, so a bad one stops the start.
+  const clientMaterial = config.clientTls && openMaterial(config.clientTls, systemClock, tlsLog(logger, 'client'));
+  // As etcd, the peer side's files are checked even with http peer URLs (they are for dialing too);
+  // the peer transport takes this material once it speaks TLS.
+  const peerMaterial = config.peerTls && openMaterial(config.peerTls, systemClock, tlsLog(logger, 'peer'));
   const metrics = new MemberMetrics();
   const log = await DurableLog.open(config.dataDir, {
     logger,
@@ -49,12 +62,16 @@ export async function serve(config: MemberConfig): Promise<void> {
   const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: ETCD_SERVER_VERSION, cors: config.cors });
   await member.start();
 
+  let listeners: ClientListeners | undefined;
   let stopping = false;
   async function stop(reason: string, code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'stopping');
+    await listeners?.close();
     await app.close();
+    clientMaterial?.close();
+    peerMaterial?.close();
     await member.stop();
     await log.close();
     logger.info({}, 'stopped');
@@ -63,9 +80,13 @@ export async function serve(config: MemberConfig): Promise<void> {
   process.on('SIGTERM', () => void stop('SIGTERM', 0));
   process.on('SIGINT', () => void stop('SIGINT', 0));
 
-  for (const url of config.listenClientUrls) {
-    const { hostname, port } = new URL(url);
-    await app.listen({ host: hostname.replace(/^\[|\]$/g, ''), port: Number(port) });
-  }
+  await app.ready();
+  const tls = config.clientTls;
+  listeners = await ClientListeners.open({
+    app,
+    urls: config.listenClientUrls,
+    tls: tls && clientMaterial && { material: clientMaterial, clientCertAuth: tls.clientCertAuth, allowedHostname: tls.allowedHostname },
+    logger,
+  });
   logger.info({ clientURLs: config.listenClientUrls, peerURLs: config.listenPeerUrls }, 'serving client requests');
 }

@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { memberFlags } from '../../bin/member-flags.js';
 import { removeDir, trackChild, trackDir } from './child-registry.js';
+import { clientFetch } from './client-fetch.js';
+import type { ClientCertFiles, Fetch } from './client-fetch.js';
 import { freePorts } from './free-ports.js';
 import { getJSON } from './get-json.js';
 import { waitFor } from './wait.js';
@@ -64,9 +66,15 @@ export interface ProcessClusterOptions {
    * caller serves (a fault proxy per member forwarding to listenPeerUrl).
    */
   proxiedPeers?: boolean;
+  /**
+   * https client URLs: every member serves `certFile`/`keyFile` (--cert-file, --key-file) plus
+   * `flags` (say --client-cert-auth --trusted-ca-file …); the harness's own requests present the
+   * same certificate and trust `caFile`.
+   */
+  clientTls?: ClientCertFiles & { flags?: string[] };
 }
 
-type Settings = Required<Omit<ProcessClusterOptions, 'snapshotCount'>> & Pick<ProcessClusterOptions, 'snapshotCount'>;
+type Settings = Required<Omit<ProcessClusterOptions, 'snapshotCount' | 'clientTls'>> & Pick<ProcessClusterOptions, 'snapshotCount' | 'clientTls'>;
 
 const OUTPUT_CHUNKS_KEPT = 2000;
 
@@ -74,11 +82,15 @@ export class ProcessCluster {
   readonly members: ProcessMember[] = [];
   /** Exits the cluster did not cause with kill(): crashes, and exits a test provoked (see exited). */
   readonly crashes: Crash[] = [];
+  /** fetch that reaches the client URLs (with the harness's client certificate over https). */
+  readonly fetch: Fetch;
 
   private constructor(
     readonly settings: Settings,
     private readonly root: string,
-  ) {}
+  ) {
+    this.fetch = clientFetch(settings.clientTls);
+  }
 
   /** Lays out the members (ports, data dirs) without starting them; `startAll` starts them. */
   static async create(options: ProcessClusterOptions = {}): Promise<ProcessCluster> {
@@ -156,7 +168,7 @@ export class ProcessCluster {
     const listenPeerUrl = `http://127.0.0.1:${ports[1]}`;
     this.members.push({
       name,
-      clientUrl: `http://127.0.0.1:${ports[0]}`,
+      clientUrl: `${this.settings.clientTls ? 'https' : 'http'}://127.0.0.1:${ports[0]}`,
       peerUrl: this.settings.proxiedPeers ? `http://127.0.0.1:${ports[2]}` : listenPeerUrl,
       listenPeerUrl,
       dataDir: join(this.root, name),
@@ -181,7 +193,7 @@ export class ProcessCluster {
     let status = 0;
     let answer = '';
     await waitFor(`member add of ${m.name} to be accepted`, async () => {
-      const res = await fetch(`${this.url(via)}/v2/members`, {
+      const res = await this.fetch(`${this.url(via)}/v2/members`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ peerURLs: [m.peerUrl] }),
@@ -190,7 +202,7 @@ export class ProcessCluster {
       return status !== 500;
     }, CLUSTER_WAIT_MS, () => `last answer ${status}: ${answer}`);
     if (status !== 201) throw new Error(`member add answered ${status}: ${answer}`);
-    const { members } = (await (await fetch(`${this.url(via)}/v2/members`)).json()) as { members: { name: string; peerURLs: string[] }[] };
+    const { members } = (await (await this.fetch(`${this.url(via)}/v2/members`)).json()) as { members: { name: string; peerURLs: string[] }[] };
     m.joinCluster = members.map((x) => `${x.name || m.name}=${x.peerURLs[0]}`).join(',');
     this.spawn(i);
     return i;
@@ -212,6 +224,7 @@ export class ProcessCluster {
       '--heartbeat-interval', String(s.heartbeatMs),
       '--election-timeout', String(s.electionMs),
       ...(s.snapshotCount === undefined ? [] : ['--snapshot-count', String(s.snapshotCount)]),
+      ...(s.clientTls ? ['--cert-file', s.clientTls.certFile, '--key-file', s.clientTls.keyFile, ...(s.clientTls.flags ?? [])] : []),
       ...s.extraFlags,
     ];
   }
@@ -302,7 +315,7 @@ export class ProcessCluster {
     this.spawn(i);
     await waitFor(
       `${this.members[i]!.name} to rejoin`,
-      async () => (await getJSON(`${this.url(i)}/v2/stats/self`))?.leaderInfo?.leader,
+      async () => (await getJSON(`${this.url(i)}/v2/stats/self`, undefined, this.fetch))?.leaderInfo?.leader,
       timeoutMs,
       this.recentOutput,
     );
@@ -314,7 +327,7 @@ export class ProcessCluster {
    */
   async leader(among: number[] = this.members.map((_, i) => i)): Promise<number> {
     const asked = among.filter((i) => this.isRunning(i) && !this.members[i]!.paused);
-    const stats = await Promise.all(asked.map((i) => getJSON(`${this.url(i)}/v2/stats/self`)));
+    const stats = await Promise.all(asked.map((i) => getJSON(`${this.url(i)}/v2/stats/self`, undefined, this.fetch)));
     if (stats.some((s) => !s?.leaderInfo?.leader)) return -1;
     if (new Set(stats.map((s) => s.leaderInfo.leader)).size !== 1) return -1;
     const at = stats.findIndex((s) => s.state === 'StateLeader');

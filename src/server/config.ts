@@ -4,6 +4,8 @@
 // and pre-vote is on (etcd 3.5's default), so a member rejoining after a partition does not
 // depose a healthy leader; --pre-vote=false turns it off.
 
+import type { TlsSettings } from '../tls/settings.js';
+
 export type ClusterState = 'new' | 'existing';
 
 /** Levels etcd's --log-level accepts, minus `panic`, which raftkv treats as `fatal`. */
@@ -42,6 +44,13 @@ export interface MemberConfig {
   preVote: boolean;
   /** Refuse membership changes that would leave the cluster without a quorum of started members. */
   strictReconfigCheck: boolean;
+  /** TLS of the https client URLs; absent when there are none. */
+  clientTls?: TlsSettings;
+  /**
+   * TLS of the peer side (listener and dialer), from the --peer-* flags; absent when they give no
+   * certificate. Not used yet: https peer URLs are refused until the peer transport speaks TLS.
+   */
+  peerTls?: TlsSettings;
 }
 
 export const DEFAULT_NAME = 'default';

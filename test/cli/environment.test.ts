@@ -91,7 +91,19 @@ describe('ETCD_* variables', () => {
     );
   });
 
-  it('refuses TLS asked for through a variable', () => {
-    expect(failure([], { ETCD_CERT_FILE: '/etc/raftkv/server.crt' }).message).toBe('--cert-file=/etc/raftkv/server.crt: TLS is not supported yet');
+  it('reads TLS settings from variables like the flags', () => {
+    const env = {
+      ETCD_LISTEN_CLIENT_URLS: 'https://127.0.0.1:41379',
+      ETCD_ADVERTISE_CLIENT_URLS: 'https://127.0.0.1:41379',
+      ETCD_CERT_FILE: '/etc/raftkv/server.crt',
+      ETCD_KEY_FILE: '/etc/raftkv/server.key',
+      ETCD_TRUSTED_CA_FILE: '/etc/raftkv/ca.crt',
+    };
+    expect(configOf([], env).clientTls).toEqual({
+      cert: { kind: 'files', certFile: '/etc/raftkv/server.crt', keyFile: '/etc/raftkv/server.key' },
+      trustedCaFile: '/etc/raftkv/ca.crt',
+      clientCertAuth: true,
+    });
+    expect(failure([], { ...env, ETCD_CIPHER_SUITES: 'BOGUS' }).message).toBe('unexpected TLS cipher suite "BOGUS"');
   });
 });

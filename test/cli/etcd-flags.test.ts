@@ -1,6 +1,6 @@
 // raftkv accepts every flag etcd 3.4.23 accepts: it uses the ones that matter to a v2 member,
-// ignores the etcd v3 ones, and refuses what it cannot do (TLS, discovery, proxy, --max-wals)
-// in plain words.
+// ignores the etcd v3 ones, and refuses what it cannot do (peer TLS, discovery, proxy, --max-wals)
+// in plain words. The TLS flags have their own tests (tls-flags.test.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -90,14 +90,6 @@ const NO_WAL_FILES = 'raftkv has no WAL files to keep or purge: its log is Level
 
 describe('what raftkv cannot do yet', () => {
   it.each([
-    [['--cert-file', '/etc/ssl/server.crt'], '--cert-file=/etc/ssl/server.crt: TLS is not supported yet'],
-    [['--key-file=/k'], '--key-file=/k: TLS is not supported yet'],
-    [['--trusted-ca-file=/ca'], '--trusted-ca-file=/ca: TLS is not supported yet'],
-    [['--client-cert-auth'], '--client-cert-auth=true: TLS is not supported yet'],
-    [['--auto-tls'], '--auto-tls=true: TLS is not supported yet'],
-    [['--peer-cert-file=/p'], '--peer-cert-file=/p: TLS is not supported yet'],
-    [['--peer-auto-tls=true'], '--peer-auto-tls=true: TLS is not supported yet'],
-    [['--peer-client-cert-auth'], '--peer-client-cert-auth=true: TLS is not supported yet'],
     [['--discovery', 'https://discovery.etcd.io/abc'], '--discovery=https://discovery.etcd.io/abc: discovery is not supported; bootstrap with --initial-cluster'],
     [['--discovery-srv=example.com'], '--discovery-srv=example.com: discovery is not supported; bootstrap with --initial-cluster'],
     [['--proxy=on'], '--proxy=on: the v2 proxy is not supported'],
@@ -136,17 +128,17 @@ describe('what raftkv cannot do yet', () => {
   });
 
   it.each([
-    ['--listen-client-urls', 'https://127.0.0.1:2379', 'TLS is not supported yet'],
-    ['--advertise-client-urls', 'https://10.0.0.1:2379', 'TLS is not supported yet'],
-    ['--listen-peer-urls', 'https://127.0.0.1:2380', 'TLS is not supported yet'],
+    ['--listen-peer-urls', 'https://127.0.0.1:2380', 'peer TLS is not wired yet'],
+    ['--initial-advertise-peer-urls', 'https://127.0.0.1:2380', 'peer TLS is not wired yet'],
     ['--listen-client-urls', 'unix://127.0.0.1:2379', 'unix sockets are not supported'],
+    ['--listen-client-urls', 'unixs://127.0.0.1:2379', 'unix sockets are not supported'],
   ])('refuses %s %s', (flag, url, why) => {
     expect(failure([flag, url, '--advertise-client-urls', url]).message).toBe(`${flag}=${url}: ${why}`);
   });
 
   it('refuses https peers in --initial-cluster', () => {
     expect(failure(['--initial-cluster', 'default=http://localhost:2380,b=https://10.0.0.2:2380']).message).toBe(
-      '--initial-cluster: TLS is not supported yet',
+      '--initial-cluster: peer TLS is not wired yet',
     );
   });
 });

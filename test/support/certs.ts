@@ -15,6 +15,8 @@ export interface TestCa extends CertFiles {
   dir: string;
   /** A leaf certificate signed by this CA, usable as both server and client certificate. */
   issue(name: string, opts?: LeafOptions): CertFiles;
+  /** A CRL signed by this CA revoking the given certificate files (none: an empty CRL); its path. */
+  crl(name: string, revoked: string[]): string;
 }
 
 export interface LeafOptions {
@@ -68,6 +70,20 @@ export function makeCa(name = 'ca', dir = mkdtempSync(join(tmpdir(), 'raftkv-cer
       openssl(['x509', '-req', '-in', csr, '-CA', cert, '-CAkey', key, '-CAcreateserial', '-sha256',
         '-days', String(opts.days ?? 30), '-extfile', ext, '-out', leafCert], dir);
       return { cert: leafCert, key: leafKey };
+    },
+    crl(crlName: string, revoked: string[]): string {
+      // `openssl ca` keeps its revocations in an index file; a fresh one per CRL.
+      const index = join(dir, `${crlName}.index`);
+      const config = join(dir, `${crlName}.cnf`);
+      writeFileSync(index, '');
+      writeFileSync(config, [
+        '[ca]', 'default_ca = test', '[test]', `database = ${index}`, `certificate = ${cert}`, `private_key = ${key}`,
+        'default_md = sha256', 'default_crl_days = 30', '',
+      ].join('\n'));
+      for (const file of revoked) openssl(['ca', '-config', config, '-revoke', file], dir);
+      const out = join(dir, `${crlName}.crl`);
+      openssl(['ca', '-config', config, '-gencrl', '-out', out], dir);
+      return out;
     },
   };
 }

@@ -5,8 +5,8 @@ import type { ProcessCluster } from '../../../bench/harness/process-cluster.js';
 import { waitFor } from '../../../bench/harness/wait.js';
 import { pool, v2 } from '../../support/http.js';
 
-async function etcdIndex(url: string): Promise<number> {
-  const res = await fetch(`${url}/v2/keys/`, { signal: AbortSignal.timeout(2000) });
+async function etcdIndex(cluster: ProcessCluster, url: string): Promise<number> {
+  const res = await cluster.fetch(`${url}/v2/keys/`, { signal: AbortSignal.timeout(2000) });
   await res.body?.cancel();
   return Number(res.headers.get('x-etcd-index'));
 }
@@ -17,7 +17,7 @@ export async function settledIndex(cluster: ProcessCluster): Promise<number> {
   let index = 0;
   await waitFor('every member to apply the same index', async () => {
     const live = cluster.members.map((_, i) => i).filter((i) => cluster.isRunning(i));
-    const seen = await Promise.all(live.map((i) => etcdIndex(cluster.url(i))));
+    const seen = await Promise.all(live.map((i) => etcdIndex(cluster, cluster.url(i))));
     index = seen[0]!;
     return seen.every((x) => x === index);
   }, CLUSTER_WAIT_MS, cluster.recentOutput);
@@ -28,7 +28,7 @@ export async function settledIndex(cluster: ProcessCluster): Promise<number> {
 export async function watcherCount(cluster: ProcessCluster): Promise<number> {
   let total = 0;
   for (let i = 0; i < cluster.members.length; i++) {
-    if (cluster.isRunning(i)) total += (await getJSON(`${cluster.url(i)}/v2/stats/store`))?.watchers ?? 0;
+    if (cluster.isRunning(i)) total += (await getJSON(`${cluster.url(i)}/v2/stats/store`, undefined, cluster.fetch))?.watchers ?? 0;
   }
   return total;
 }

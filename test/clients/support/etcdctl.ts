@@ -12,7 +12,11 @@ export const ETCDCTL_BIN = '/usr/bin/etcdctl';
 const PATIENCE = ['--timeout', '10s', '--total-timeout', '30s'];
 
 export class Etcdctl {
-  constructor(private readonly endpoints: string[]) {}
+  /** `globalArgs` come before each command: TLS files (--ca-file, --cert-file, --key-file), say. */
+  constructor(
+    private readonly endpoints: string[],
+    private readonly globalArgs: string[] = [],
+  ) {}
 
   /** etcdctl in v2 mode, with no ETCDCTL_* settings leaking in from the caller's environment. */
   get env(): NodeJS.ProcessEnv {
@@ -22,15 +26,19 @@ export class Etcdctl {
 
   /** The command line a shell script would use: `etcdctl --endpoints …`. */
   get command(): string {
-    return `${ETCDCTL_BIN} --endpoints ${this.endpoints.join(',')} ${PATIENCE.join(' ')}`;
+    return [ETCDCTL_BIN, '--endpoints', this.endpoints.join(','), ...PATIENCE, ...this.globalArgs].join(' ');
   }
 
   run(...args: string[]): Promise<Finished> {
-    return run(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...PATIENCE, ...args], this.env);
+    return run(ETCDCTL_BIN, [...this.base(), ...args], this.env);
   }
 
   start(...args: string[]): Running {
-    return start(ETCDCTL_BIN, ['--endpoints', this.endpoints.join(','), ...PATIENCE, ...args], this.env);
+    return start(ETCDCTL_BIN, [...this.base(), ...args], this.env);
+  }
+
+  private base(): string[] {
+    return ['--endpoints', this.endpoints.join(','), ...PATIENCE, ...this.globalArgs];
   }
 
   /** A shell script, as a unit file's ExecStart would run it; `$ETCDCTL` is this etcdctl. */
