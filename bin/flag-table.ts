@@ -170,6 +170,8 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'unsafe-no-fsync', kind: BOOL, default: false, usage: 'Disables fsync, unsafe, will cause data loss.', role: { use: 'ignored', why: 'raftkv always fsyncs' }, hidden: true },
   ]),
   ...section('To be deprecated', [
+    { name: 'ca-file', kind: STRING, default: '', usage: "DEPRECATED (etcd 2): the same as '--trusted-ca-file <file> --client-cert-auth'.", role: READ, hidden: true },
+    { name: 'peer-ca-file', kind: STRING, default: '', usage: "DEPRECATED (etcd 2): the same as '--peer-trusted-ca-file <file> --peer-client-cert-auth'.", role: READ, hidden: true },
     { name: 'debug', kind: BOOL, default: false, usage: "Enable debug-level logging. Use '--log-level=debug' instead.", role: READ },
     { name: 'log-package-levels', kind: STRING, default: '', usage: "Specify a particular log level for each etcd package (eg: 'etcdmain=CRITICAL,etcdserver=DEBUG').", role: { use: 'ignored', why: 'raftkv has one log level' } },
   ]),

@@ -22,18 +22,8 @@ export type ParseOutcome =
   /** `message` is what to print on stderr; `notices` come before it. */
   | { kind: 'error'; exitCode: 1 | 2; message: string; notices: string[] };
 
-/** Lists of URLs raftkv listens on or hands to others, and whose side they are on. */
-const URL_FLAGS: readonly (readonly [string, Side])[] = [
-  ['listen-peer-urls', 'peer'],
-  ['listen-client-urls', 'client'],
-  ['initial-advertise-peer-urls', 'peer'],
-  ['advertise-client-urls', 'client'],
-];
-
-type Side = 'client' | 'peer';
-
-/** Until the peer transport speaks TLS (the peer TLS settings are read and ready for it). */
-const PEER_TLS_NOT_WIRED = 'peer TLS is not wired yet';
+/** Lists of URLs raftkv listens on or hands to others. */
+const URL_FLAGS = ['listen-peer-urls', 'listen-client-urls', 'initial-advertise-peer-urls', 'advertise-client-urls'];
 
 export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParseOutcome {
   const flags = new FlagSet(FLAGS);
@@ -63,7 +53,7 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const tls = readTls(flags, built, notices);
   if (!tls.ok) return { kind: 'error', exitCode: 1, message: tls.message, notices };
   const config = { ...built, initialCluster, ...(tls.clientTls ? { clientTls: tls.clientTls } : {}), ...(tls.peerTls ? { peerTls: tls.peerTls } : {}) };
-  const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map((u) => urlRefusal(u, 'peer')).find((r) => r !== undefined);
+  const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map(urlRefusal).find((r) => r !== undefined);
   if (unsupportedPeer) return { kind: 'error', exitCode: 1, message: `--initial-cluster: ${unsupportedPeer}`, notices };
   const clusterProblem = checkInitialCluster(config);
   if (clusterProblem) return { kind: 'error', exitCode: 1, message: clusterProblem, notices };
@@ -78,22 +68,21 @@ function verifyingError(reason: string, notices: string[]): ParseOutcome {
   return { kind: 'error', exitCode: 1, message: `error verifying flags, ${reason}. See 'raftkv --help'.${hint}`, notices };
 }
 
-/** The first flag asking for something raftkv does not do (peer TLS, discovery, proxy, …). */
+/** The first flag asking for something raftkv does not do (unix sockets, discovery, proxy, …). */
 function findRefusal(flags: FlagSet): string | undefined {
   for (const def of flags.all()) {
     if (def.role.use === 'refused' && flags.value(def.name) !== def.default) return `${flagText(flags, def)}: ${def.role.why}`;
   }
-  for (const [name, side] of URL_FLAGS) {
-    const refusal = flags.list(name).map((u) => urlRefusal(u, side)).find((r) => r !== undefined);
+  for (const name of URL_FLAGS) {
+    const refusal = flags.list(name).map(urlRefusal).find((r) => r !== undefined);
     if (refusal) return `--${name}=${flags.list(name).join(',')}: ${refusal}`;
   }
   return undefined;
 }
 
-function urlRefusal(url: string, side: Side): string | undefined {
+function urlRefusal(url: string): string | undefined {
   const { scheme } = parseEtcdUrl(url);
   if (scheme === 'unix' || scheme === 'unixs') return 'unix sockets are not supported';
-  if (scheme === 'https' && side === 'peer') return PEER_TLS_NOT_WIRED;
   return undefined;
 }
 

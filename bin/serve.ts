@@ -15,6 +15,7 @@ import type { MaterialLog } from '../src/tls/open-material.js';
 import { PeerTransport } from '../src/transport/peer-transport.js';
 import type { Logger } from '../src/server/logger.js';
 import { ClientListeners } from './client-listeners.js';
+import { peerTransportTls } from './peer-tls.js';
 
 function tlsLog(logger: Logger, side: 'client' | 'peer'): MaterialLog {
   return { info: (m) => logger.info({ side }, m), warn: (m) => logger.warn({ side }, m) };
@@ -24,9 +25,9 @@ export async function serve(config: MemberConfig): Promise<void> {
   const logger = createLogger(config.name, config.logLevel);
   // TLS files are checked (or made, with auto TLS) before anything else, so a bad one stops the start.
   const clientMaterial = config.clientTls && openMaterial(config.clientTls, systemClock, tlsLog(logger, 'client'));
-  // As etcd, the peer side's files are checked even with http peer URLs (they are for dialing too);
-  // the peer transport takes this material once it speaks TLS.
+  // As etcd, the peer side's files are checked even with http peer URLs (they are for dialing too).
   const peerMaterial = config.peerTls && openMaterial(config.peerTls, systemClock, tlsLog(logger, 'peer'));
+  const peerTls = peerTransportTls(config.peerTls, peerMaterial);
   const metrics = new MemberMetrics();
   const log = await DurableLog.open(config.dataDir, {
     logger,
@@ -36,7 +37,7 @@ export async function serve(config: MemberConfig): Promise<void> {
   let member: Member;
   try {
     const loaded = await log.load();
-    const { identity, knownMembers, how } = await resolveIdentity(config, loaded.meta.identity, (id) => log.setMeta('identity', id));
+    const { identity, knownMembers, how } = await resolveIdentity(config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
     const said = { restarted: 'restarting member from its data', joined: 'joining a running cluster', founded: 'starting a new member of a new cluster' };
     logger.info({ memberId: identity.memberId, clusterId: identity.clusterId, entries: loaded.entries.length }, said[how]);
     member = new Member({
@@ -49,7 +50,7 @@ export async function serve(config: MemberConfig): Promise<void> {
       logger,
       metrics,
       peers: (handlers) =>
-        new PeerTransport({ ...handlers, memberId: identity.memberId, clusterId: identity.clusterId, listenUrls: config.listenPeerUrls, logger }),
+        new PeerTransport({ ...handlers, memberId: identity.memberId, clusterId: identity.clusterId, listenUrls: config.listenPeerUrls, logger, tls: peerTls }),
       knownMembers,
       onFatal: () => process.exit(1),
       onRemoved: () => void stop('removed from the cluster', 1),

@@ -14,6 +14,8 @@ interface SideFlags {
   cert: string;
   key: string;
   ca: string;
+  /** etcd 2's deprecated CA flag: the trusted CA file plus client certificate authentication. */
+  legacyCa: string;
   auth: string;
   crl: string;
   auto: string;
@@ -23,11 +25,11 @@ interface SideFlags {
 }
 
 const CLIENT: SideFlags = {
-  side: 'client', cert: 'cert-file', key: 'key-file', ca: 'trusted-ca-file', auth: 'client-cert-auth',
+  side: 'client', cert: 'cert-file', key: 'key-file', ca: 'trusted-ca-file', legacyCa: 'ca-file', auth: 'client-cert-auth',
   crl: 'client-crl-file', auto: 'auto-tls', hostname: 'client-cert-allowed-hostname',
 };
 const PEER: SideFlags = {
-  side: 'peer', cert: 'peer-cert-file', key: 'peer-key-file', ca: 'peer-trusted-ca-file', auth: 'peer-client-cert-auth',
+  side: 'peer', cert: 'peer-cert-file', key: 'peer-key-file', ca: 'peer-trusted-ca-file', legacyCa: 'peer-ca-file', auth: 'peer-client-cert-auth',
   crl: 'peer-crl-file', auto: 'peer-auto-tls', hostname: 'peer-cert-allowed-hostname', cn: 'peer-cert-allowed-cn',
   skipSan: 'experimental-peer-skip-client-san-verification',
 };
@@ -75,11 +77,15 @@ function sharedAddress(urls: readonly string[]): string | undefined {
 /** A side's settings; undefined when it has no TLS; a string: why it cannot start. */
 function readSide(flags: FlagSet, f: SideFlags, listenUrls: readonly string[], dataDir: string, ciphers: string | undefined, notices: string[]): TlsSettings | undefined | string {
   const text = (name: string | undefined): string => (name === undefined ? '' : flags.string(name));
-  const [certFile, keyFile, ca, crl, hostname, cn] = [f.cert, f.key, f.ca, f.crl, f.hostname, f.cn].map(text) as [string, string, string, string, string, string];
+  const [certFile, keyFile, trustedCa, legacyCa, crl, hostname, cn] = [f.cert, f.key, f.ca, f.legacyCa, f.crl, f.hostname, f.cn].map(text) as [string, string, string, string, string, string, string];
+  // etcd 2.x documented `--ca-file ca.crt` as the same as `--trusted-ca-file ca.crt --client-cert-auth`.
+  if (legacyCa !== '' && trustedCa !== '' && legacyCa !== trustedCa) return `--${f.legacyCa}=${legacyCa} and --${f.ca}=${trustedCa} name different CA files`;
+  if (legacyCa !== '') notices.push(`--${f.legacyCa} is deprecated (etcd 2): read as --${f.ca}=${legacyCa} --${f.auth}`);
+  const ca = trustedCa || legacyCa;
   const auto = flags.bool(f.auto);
   const clientCertAuth = flags.bool(f.auth) || ca !== '';
   const filesGiven = certFile !== '' || keyFile !== '';
-  const given = [f.cert, f.key, f.ca, f.auth, f.crl, f.auto, f.hostname, f.cn, f.skipSan].filter((n): n is string => n !== undefined && flags.value(n) !== flags.lookup(n)!.default);
+  const given = [f.cert, f.key, f.ca, f.legacyCa, f.auth, f.crl, f.auto, f.hostname, f.cn, f.skipSan].filter((n): n is string => n !== undefined && flags.value(n) !== flags.lookup(n)!.default);
   const https = listenUrls.filter((u) => parseEtcdUrl(u).scheme === 'https');
   // As etcd, the client side's TLS is for its https listeners only; the peer side's also dials peers.
   const used = https.length > 0 || f.side === 'peer';
@@ -104,7 +110,7 @@ function readSide(flags: FlagSet, f: SideFlags, listenUrls: readonly string[], d
   if (!used) return undefined;
   if (filesGiven && (certFile === '' || keyFile === '')) return `KeyFile and CertFile must both be present[key: ${keyFile}, cert: ${certFile}]`;
 
-  const verifying = [f.auth, f.ca, f.crl, f.hostname, f.cn].filter((n): n is string => n !== undefined && given.includes(n));
+  const verifying = [f.auth, f.ca, f.legacyCa, f.crl, f.hostname, f.cn].filter((n): n is string => n !== undefined && given.includes(n));
   if (!filesGiven && verifying.length > 0) {
     return `--${f.auto} cannot be combined with ${verifying.map((n) => `--${n}`).join(', ')}: when it makes a certificate, etcd 3.4 drops them and lets every ${f.side} in; give --${f.cert} and --${f.key} to verify ${f.side}s`;
   }

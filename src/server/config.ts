@@ -48,7 +48,7 @@ export interface MemberConfig {
   clientTls?: TlsSettings;
   /**
    * TLS of the peer side (listener and dialer), from the --peer-* flags; absent when they give no
-   * certificate. Not used yet: https peer URLs are refused until the peer transport speaks TLS.
+   * certificate.
    */
   peerTls?: TlsSettings;
 }

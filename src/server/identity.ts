@@ -4,6 +4,7 @@
 // does, and finds itself by its peer URLs.
 import type { ConfState } from '../../raft/index.js';
 import { sendPeerRequest } from '../transport/peer-transport.js';
+import type { PeerTls } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { clusterIdFor, memberIdFor } from './ids.js';
 import type { MemberInfo } from './member-service.js';
@@ -70,7 +71,7 @@ export function joinInfoFor(body: unknown, own: IdentityMeta, membership: Member
 }
 
 /** Asks the members named in --initial-cluster (other than this one) who this member is. */
-export async function joinIdentity(config: MemberConfig): Promise<JoinInfo> {
+export async function joinIdentity(config: MemberConfig, tls: PeerTls | undefined): Promise<JoinInfo> {
   const own = new Set(config.initialAdvertisePeerUrls);
   const urls = config.initialCluster.flatMap((m) => m.peerUrls).filter((u) => !own.has(u));
   if (urls.length === 0) throw new Error('--initial-cluster-state is "existing" but --initial-cluster names no other member to join');
@@ -82,6 +83,7 @@ export async function joinIdentity(config: MemberConfig): Promise<JoinInfo> {
       timeoutMs: JOIN_TIMEOUT_MS,
       from: { memberId: '', clusterId: '' },
       sockets: new Set(),
+      tls,
     });
     return answer as JoinInfo;
   } catch (err) {
@@ -101,10 +103,11 @@ export async function resolveIdentity(
   config: MemberConfig,
   remembered: unknown,
   remember: (identity: IdentityMeta) => Promise<void>,
+  peerTls?: PeerTls,
 ): Promise<ResolvedIdentity> {
   if (remembered) return { identity: remembered as IdentityMeta, knownMembers: [], how: 'restarted' };
   if (config.initialClusterState === 'existing') {
-    const { identity, currentMembers } = await joinIdentity(config);
+    const { identity, currentMembers } = await joinIdentity(config, peerTls);
     await remember(identity);
     return { identity, knownMembers: currentMembers, how: 'joined' };
   }

@@ -128,17 +128,9 @@ describe('what raftkv cannot do yet', () => {
   });
 
   it.each([
-    ['--listen-peer-urls', 'https://127.0.0.1:2380', 'peer TLS is not wired yet'],
-    ['--initial-advertise-peer-urls', 'https://127.0.0.1:2380', 'peer TLS is not wired yet'],
     ['--listen-client-urls', 'unix://127.0.0.1:2379', 'unix sockets are not supported'],
     ['--listen-client-urls', 'unixs://127.0.0.1:2379', 'unix sockets are not supported'],
   ])('refuses %s %s', (flag, url, why) => {
     expect(failure([flag, url, '--advertise-client-urls', url]).message).toBe(`${flag}=${url}: ${why}`);
-  });
-
-  it('refuses https peers in --initial-cluster', () => {
-    expect(failure(['--initial-cluster', 'default=http://localhost:2380,b=https://10.0.0.2:2380']).message).toBe(
-      '--initial-cluster: peer TLS is not wired yet',
-    );
   });
 });

@@ -33,10 +33,21 @@ describe('client TLS flags', () => {
     expect(configOf([...HTTPS, ...FILES, '--client-cert-auth']).clientTls).toMatchObject({ clientCertAuth: true });
   });
 
-  it('etcd: --ca-file, deprecated in 3.3, is gone in 3.4 (Go\'s unknown-flag error, exit 2)', () => {
-    const error = failure(['--ca-file', '/tls/ca.crt']);
-    expect(error.exitCode).toBe(2);
-    expect(error.message.split('\n')[0]).toBe('flag provided but not defined: -ca-file');
+  it('etcd 2: --ca-file is --trusted-ca-file plus --client-cert-auth (3.4 dropped it; unit files from etcd 2 clusters still carry it)', () => {
+    const { config, notices } = started([...HTTPS, ...FILES, '--ca-file', '/tls/ca.crt']);
+    expect(config.clientTls).toMatchObject({ clientCertAuth: true, trustedCaFile: '/tls/ca.crt' });
+    expect(notices).toContain('--ca-file is deprecated (etcd 2): read as --trusted-ca-file=/tls/ca.crt --client-cert-auth');
+    expect(configOf([...HTTPS, ...FILES, '--ca-file', '/tls/ca.crt', '--trusted-ca-file', '/tls/ca.crt']).clientTls).toMatchObject({ trustedCaFile: '/tls/ca.crt' });
+    expect(failure([...HTTPS, ...FILES, '--ca-file', '/tls/a.crt', '--trusted-ca-file', '/tls/b.crt']).message).toBe(
+      '--ca-file=/tls/a.crt and --trusted-ca-file=/tls/b.crt name different CA files',
+    );
+  });
+
+  it('etcd 2: --peer-ca-file is --peer-trusted-ca-file plus --peer-client-cert-auth, from ETCD_PEER_CA_FILE too', () => {
+    const peer = ['--listen-peer-urls', 'https://127.0.0.1:41380', '--initial-advertise-peer-urls', 'https://127.0.0.1:41380',
+      '--initial-cluster', 'default=https://127.0.0.1:41380', '--peer-cert-file', '/tls/peer.crt', '--peer-key-file', '/tls/peer.key'];
+    expect(configOf([...peer, '--peer-ca-file', '/tls/ca.crt']).peerTls).toMatchObject({ clientCertAuth: true, trustedCaFile: '/tls/ca.crt' });
+    expect(configOf(peer, { ETCD_PEER_CA_FILE: '/tls/ca.crt' }).peerTls).toMatchObject({ clientCertAuth: true, trustedCaFile: '/tls/ca.crt' });
   });
 
   it('etcd: TLS flags are ignored for http URLs, with a warning for each', () => {
