@@ -72,9 +72,12 @@ export interface ProcessClusterOptions {
    * same certificate and trust `caFile`.
    */
   clientTls?: ClientCertFiles & { flags?: string[] };
+  /** https peer URLs: member `name` gets these --peer-* TLS flags (its own certificate, say). */
+  peerTls?: (name: string) => string[];
 }
 
-type Settings = Required<Omit<ProcessClusterOptions, 'snapshotCount' | 'clientTls'>> & Pick<ProcessClusterOptions, 'snapshotCount' | 'clientTls'>;
+type Optional = 'snapshotCount' | 'clientTls' | 'peerTls';
+type Settings = Required<Omit<ProcessClusterOptions, Optional>> & Pick<ProcessClusterOptions, Optional>;
 
 const OUTPUT_CHUNKS_KEPT = 2000;
 
@@ -165,11 +168,12 @@ export class ProcessCluster {
     const ports = await freePorts(this.settings.proxiedPeers ? 3 : 2, this.portsHandedOut());
     const i = this.members.length;
     const name = `m${i + 1}`;
-    const listenPeerUrl = `http://127.0.0.1:${ports[1]}`;
+    const peerScheme = this.settings.peerTls ? 'https' : 'http';
+    const listenPeerUrl = `${peerScheme}://127.0.0.1:${ports[1]}`;
     this.members.push({
       name,
       clientUrl: `${this.settings.clientTls ? 'https' : 'http'}://127.0.0.1:${ports[0]}`,
-      peerUrl: this.settings.proxiedPeers ? `http://127.0.0.1:${ports[2]}` : listenPeerUrl,
+      peerUrl: this.settings.proxiedPeers ? `${peerScheme}://127.0.0.1:${ports[2]}` : listenPeerUrl,
       listenPeerUrl,
       dataDir: join(this.root, name),
       proc: undefined,
@@ -225,6 +229,7 @@ export class ProcessCluster {
       '--election-timeout', String(s.electionMs),
       ...(s.snapshotCount === undefined ? [] : ['--snapshot-count', String(s.snapshotCount)]),
       ...(s.clientTls ? ['--cert-file', s.clientTls.certFile, '--key-file', s.clientTls.keyFile, ...(s.clientTls.flags ?? [])] : []),
+      ...(s.peerTls?.(m.name) ?? []),
       ...s.extraFlags,
     ];
   }
