@@ -134,7 +134,7 @@ export class AuthState {
         if (op.orUpdate && this.users.has(op.user)) return this.updateUser(op.user, op.password, null, null, writes);
         return { kind: 'user', user: this.createUser(op, writes), created: op.orUpdate };
       case 'updateUser':
-        if (!this.users.has(op.user)) throw authError(404, `User ${op.user} doesn't exist.`);
+        if (!this.users.has(op.user)) throw authError(404, `User ${op.user} does not exist.`);
         return this.updateUser(op.user, op.password, op.grant, op.revoke, writes);
       case 'deleteUser':
         if (this.enabledFlag && op.user === ROOT_USER) throw authError(403, 'Cannot delete root user while auth is enabled.');
@@ -204,7 +204,7 @@ export class AuthState {
   private updateRole(name: string, grant: Permissions | undefined, revoke: Permissions | undefined, writes: InternalWrite[]): Role {
     if (name === ROOT_ROLE) throw authError(403, `Cannot modify role ${name}: is root role.`);
     const old = this.roles.get(name);
-    if (old === undefined) throw authError(404, `Role ${name} doesn't exist.`);
+    if (old === undefined) throw authError(404, `Role ${name} does not exist.`);
     const updated = mergeRole(old, grant, revoke);
     const unchanged =
       samePermissions(updated.permissions, old.permissions) && old.grant === undefined && old.revoke === undefined;
