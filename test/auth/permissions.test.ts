@@ -43,7 +43,7 @@ describe('roleReaches', () => {
 
   it('a prefix pattern reaches exactly the keys that start with its prefix', () => {
     fc.assert(
-      fc.property(fc.string({ minLength: 1 }), fc.string(), fc.boolean(), (prefix, rest, recursive) => {
+      fc.property(fc.string({ minLength: 1 }).filter((p) => !p.endsWith('*')), fc.string(), fc.boolean(), (prefix, rest, recursive) => {
         const key = bytes(prefix + rest);
         expect(roleReaches(role([`${prefix}*`]), key, false, recursive)).toBe(true);
         expect(roleReaches(role([prefix]), key, false, recursive)).toBe(!recursive && rest === '');
