@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { MemberService } from '../src/server/member-service.js';
+import { authRoutes } from './auth-route.js';
 import { corsPolicy } from './cors.js';
 import { edgeHook, routeUrlOf } from './edge.js';
 import { sendMessageError } from './etcd-responses.js';
@@ -17,7 +18,7 @@ import { statsRoutes } from './stats-route.js';
 
 export interface AppOptions {
   /**
-   * Largest request body read: a /v2/keys form or a /v2/members request. A larger form is
+   * Largest request body read: a /v2/keys form, a /v2/members or /v2/auth request. A larger form is
    * refused with etcd's 210 "http: POST too large". etcd's limit is Go's 10 MiB (10485760).
    */
   maxRequestBytes: number;
@@ -64,6 +65,7 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
 
   keysRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
   membersRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
+  authRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
   statsRoutes(app, service);
   miscRoutes(app, service, opts.version);
   app.setNotFoundHandler((_request, reply) => sendNotFound(reply));

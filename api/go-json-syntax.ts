@@ -44,6 +44,13 @@ class Scanner {
   }
 
   document(): void {
+    this.topValue();
+    this.skipSpace();
+    if (this.i < this.s.length) this.fail('after top-level value');
+  }
+
+  /** Reads one whole value and answers where it ends. */
+  topValue(): number {
     this.value();
     while (this.open.length > 0) {
       const top = this.open[this.open.length - 1]!;
@@ -63,8 +70,7 @@ class Scanner {
       if (top.kind === 'object') this.key();
       this.value();
     }
-    this.skipSpace();
-    if (this.i < this.s.length) this.fail('after top-level value');
+    return this.i;
   }
 
   private key(): void {
@@ -156,6 +162,19 @@ export function goJSONSyntaxError(bytes: Uint8Array): string | undefined {
     return undefined;
   } catch (err) {
     if (err instanceof SyntaxFailure) return err.message;
+    throw err;
+  }
+}
+
+/**
+ * Where the first JSON value in the bytes ends, as json.Decoder.Decode reads one value and leaves
+ * the rest; undefined when that value is not valid JSON.
+ */
+export function goJSONValueEnd(bytes: Uint8Array): number | undefined {
+  try {
+    return new Scanner(bytes).topValue();
+  } catch (err) {
+    if (err instanceof SyntaxFailure) return undefined;
     throw err;
   }
 }

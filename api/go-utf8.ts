@@ -29,8 +29,12 @@ export function utf8SequenceLength(bytes: Uint8Array, i: number): number {
   return need + 1;
 }
 
-/** Decodes bytes as Go prints them: valid UTF-8 as is, every invalid byte as U+FFFD. */
-export function decodeGoUtf8(bytes: Uint8Array): string {
+/**
+ * Decodes bytes as Go prints them: valid UTF-8 as is, every invalid byte as U+FFFD. Given a lone
+ * surrogate as `replacement`, invalid bytes still print as \ufffd (go-json.ts) but the text can
+ * never equal one decoded from valid UTF-8, as Go's bytes never would.
+ */
+export function decodeGoUtf8(bytes: Uint8Array, replacement = '\ufffd'): string {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let out = '';
   let start = 0;
@@ -45,7 +49,7 @@ export function decodeGoUtf8(bytes: Uint8Array): string {
       i += n;
       continue;
     }
-    out += text.toString('utf8', start, i) + '\ufffd';
+    out += text.toString('utf8', start, i) + replacement;
     i++;
     start = i;
   }

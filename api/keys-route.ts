@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MemberService } from '../src/server/member-service.js';
 import { EtcdError } from '../src/store/types.js';
 import type { StoreEvent } from '../src/store/types.js';
+import { keyAccessGranted } from './auth-access.js';
 import { targetOf } from './edge.js';
 import { formatId } from '../src/server/ids.js';
 import { asEtcdError, sendEtcdError } from './etcd-responses.js';
@@ -67,6 +68,9 @@ async function serveKeys(opts: KeysRouteOptions, request: FastifyRequest, reply:
   } catch (err) {
     return sendEtcdError(reply, asEtcdError(err));
   }
+  // etcd checks the path as the request named it (after /v2/keys, uncleaned), once parsed.
+  const accessKey = target.path.slice(KEYS_PREFIX.length);
+  if (!(await keyAccessGranted(service.auth, request, reply, accessKey, parsed.request.recursive === true))) return reply;
   if (parsed.request.wait) return serveWatch(reply, service, parsed.request, request.log);
   try {
     return sendEvent(reply, service, await service.handle(parsed.request), parsed.noValueOnSuccess);

@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MembershipError } from '../src/server/member-service.js';
 import type { MemberInfo, MemberService, MembershipRefusal } from '../src/server/member-service.js';
+import { hasWriteRootAccess, sendNoAuth } from './auth-access.js';
 import { targetOf } from './edge.js';
 import { formatId } from '../src/server/ids.js';
 import { compareIds, parseEtcdId } from './etcd-id.js';
@@ -84,6 +85,7 @@ function memberIdOf(reply: FastifyReply, sub: string): string | undefined {
 async function serveMembers(opts: MembersRouteOptions, request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> {
   const { service } = opts;
   if (!MEMBERS_METHODS.includes(request.method)) return sendMethodNotAllowed(reply, MEMBERS_METHODS);
+  if (!(await hasWriteRootAccess(service.auth, request))) return sendNoAuth(reply);
   reply.header('X-Etcd-Cluster-Id', formatId(service.clusterId));
   const sub = subPath(targetOf(request).path);
 

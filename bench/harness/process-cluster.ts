@@ -189,7 +189,8 @@ export class ProcessCluster {
   }
 
   /** Adds a member at runtime through `via`'s /v2/members, as an operator would, and starts it. */
-  async join(via: number): Promise<number> {
+  /** `headers` go with the member add (credentials, once v2 auth is on). */
+  async join(via: number, headers: Record<string, string> = {}): Promise<number> {
     const i = await this.newSlot();
     const m = this.members[i]!;
     // As etcd, a member refuses to add one until every voter has been connected for 5 s
@@ -199,7 +200,7 @@ export class ProcessCluster {
     await waitFor(`member add of ${m.name} to be accepted`, async () => {
       const res = await this.fetch(`${this.url(via)}/v2/members`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify({ peerURLs: [m.peerUrl] }),
       });
       [status, answer] = [res.status, await res.text()];

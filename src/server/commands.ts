@@ -1,7 +1,9 @@
 // What goes into a Normal Raft entry: a v2 request from some member, a SYNC carrying the
 // leader's clock, a member publishing its name and client URLs (as etcd publishes attributes),
-// or new peer URLs for a member (PUT /v2/members/<id>; raft's configuration is ids only).
+// new peer URLs for a member (PUT /v2/members/<id>; raft's configuration is ids only), or a
+// change to v2 auth (users, roles, the enabled flag; passwords already hashed).
 import { Packr } from 'msgpackr';
+import type { AuthOp } from '../auth/auth-state.js';
 import type { V2Request } from '../store/types.js';
 
 export interface RequestCommand {
@@ -34,7 +36,14 @@ export interface PeerURLsCommand {
   peerURLs: string[];
 }
 
-export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand;
+export interface AuthCommand {
+  kind: 'auth';
+  from: string;
+  seq: number;
+  op: AuthOp;
+}
+
+export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand | AuthCommand;
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 

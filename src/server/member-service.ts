@@ -1,4 +1,5 @@
 // The one interface api/ speaks to. api never touches raft or the store tree directly.
+import type { AuthService } from '../auth/auth-service.js';
 import type { StoreEvent, V2Request } from '../store/types.js';
 
 export interface MemberInfo {
@@ -30,6 +31,8 @@ export interface MemberService {
   readonly clusterId: string;
   readonly memberId: string;
   readonly name: string;
+  /** v2 auth: users, roles, the enabled flag, and who may do what. */
+  readonly auth: AuthService;
 
   /**
    * Runs a v2 request. Writes are replicated and resolve with the event once this member has

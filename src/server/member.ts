@@ -3,11 +3,13 @@
 // SYNC loop — plus start and stop. Everything from the outside world (clock, disk, randomness,
 // peer network, what to do on a fatal error) is handed in by the composition root (bin/serve.ts).
 import type { Message } from '../../raft/index.js';
+import type { AuthService } from '../auth/auth-service.js';
 import type { StoreEvent, V2Request } from '../store/types.js';
 import { EtcdError, ErrorCode } from '../store/types.js';
 import type { LoadedState } from '../storage/durable-log.js';
 import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
+import { memberAuth } from './auth-apply.js';
 import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
 import { formatId } from './ids.js';
 import type { IdentityMeta } from './identity.js';
@@ -51,6 +53,7 @@ export class Member implements MemberService {
   readonly memberId: string;
   readonly clusterId: string;
   readonly name: string;
+  readonly auth: AuthService;
   private readonly clock: Clock;
   private readonly startedAt: number;
   private readonly sm: StateMachine;
@@ -92,6 +95,7 @@ export class Member implements MemberService {
       onOwnApplied: (seq, outcome) => this.proposer.applied(seq, outcome),
       onMembershipChanged: () => this.changes.changed(),
     });
+    this.auth = memberAuth(() => this.sm.auth, this.proposer, this.memberId);
     this.peers = opts.peers({
       onMessages: (msgs) => this.driver.step(msgs),
       onRequest: async (kind, body) => {
@@ -184,11 +188,10 @@ export class Member implements MemberService {
     this.changes.start(this.opts.knownMembers);
     this.driver.start();
     this.ttl.start();
-    const { config } = this.opts;
     void publishAttributes({
       selfId: this.memberId,
       name: this.name,
-      clientURLs: config.advertiseClientUrls,
+      clientURLs: this.opts.config.advertiseClientUrls,
       proposer: this.proposer,
       clock: this.clock,
       isStopping: () => this.stopping,
@@ -204,9 +207,8 @@ export class Member implements MemberService {
       return this.sm.store.get(req.path, { recursive: req.recursive, sorted: req.sorted }, this.clock.now());
     }
     const outcome = await this.proposer.propose((seq) => ({ kind: 'v2', from: this.memberId, seq, req }));
-    if (!outcome) throw new EtcdError(ErrorCode.RaftInternal, 'unexpected empty apply result');
-    if ('error' in outcome) throw outcome.error;
-    return outcome.event;
+    if (outcome !== undefined && 'event' in outcome) return outcome.event;
+    throw outcome !== undefined && 'error' in outcome ? outcome.error : new EtcdError(ErrorCode.RaftInternal, 'unexpected empty apply result');
   }
 
   watch(req: V2Request, onEvent: (ev: StoreEvent) => void, onClosed: () => void): WatchHandle {
@@ -266,12 +268,9 @@ export class Member implements MemberService {
   updateMember = (id: string, peerURLs: string[]): Promise<void> => this.changes.update(id, peerURLs);
   removeMember = (id: string): Promise<void> => this.changes.remove(id);
 
-  isLeader(): boolean {
-    return this.leader.isLeader;
-  }
+  isLeader = (): boolean => this.leader.isLeader;
 
   // ---- lifecycle ----
-
   /** SIGTERM: hand leadership to a caught-up peer if leader, flush what is in flight, close. */
   async stop(): Promise<void> {
     if (this.stopping) return;
@@ -296,5 +295,4 @@ export class Member implements MemberService {
     this.proposer.stop(stopped);
     this.reads.failAll(stopped);
   }
-
 }

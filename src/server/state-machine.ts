@@ -1,7 +1,10 @@
-// The replicated state a member applies committed entries to: the v2 key space and the
-// member list. Both go into a snapshot together so a restored member has both. It is the
-// driver's Applier.
+// The replicated state a member applies committed entries to: the v2 key space, the member
+// list and the v2 auth state. All go into a snapshot together so a restored member has them all.
+// It is the driver's Applier.
 import { Packr } from 'msgpackr';
+import { AuthState } from '../auth/auth-state.js';
+import type { AuthData, AuthResult } from '../auth/auth-state.js';
+import { applyAuthOp } from './auth-apply.js';
 import { Store } from '../store/store.js';
 import { EtcdError } from '../store/types.js';
 import type { StoreEvent } from '../store/types.js';
@@ -15,7 +18,7 @@ import type { MembershipRefusal } from './member-service.js';
 import { Membership, decodeMemberContext } from './membership.js';
 import type { MemberContext, MembershipData } from './membership.js';
 
-export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | MembershipError };
+export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | MembershipError } | { auth: AuthResult };
 
 export interface ApplyListener {
   /** A command this member proposed has been applied; `seq` is its waiter. */
@@ -27,6 +30,8 @@ export interface ApplyListener {
 interface SnapshotData {
   store: Uint8Array;
   members: MembershipData;
+  /** Absent in snapshots taken before v2 auth existed: no users, no roles, auth off. */
+  auth?: AuthData;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
@@ -34,6 +39,7 @@ const packr = new Packr({ useRecords: false, moreTypes: false });
 export class StateMachine implements Applier {
   readonly store: Store;
   membership: Membership;
+  auth = new AuthState();
 
   constructor(
     private readonly selfId: string,
@@ -51,6 +57,11 @@ export class StateMachine implements Applier {
       case 'v2': {
         const outcome = this.applyRequest(cmd.req);
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, outcome);
+        return;
+      }
+      case 'auth': {
+        const result = applyAuthOp(this.auth, this.store, cmd.op);
+        if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, { auth: result });
         return;
       }
       case 'sync':
@@ -119,7 +130,7 @@ export class StateMachine implements Applier {
   }
 
   snapshotData(): Uint8Array {
-    const data: SnapshotData = { store: this.store.save(), members: this.membership.toData() };
+    const data: SnapshotData = { store: this.store.save(), members: this.membership.toData(), auth: this.auth.toData() };
     return packr.pack(data);
   }
 
@@ -128,6 +139,7 @@ export class StateMachine implements Applier {
     const data = packr.unpack(snap.data) as SnapshotData;
     this.store.recover(data.store);
     this.membership = Membership.fromData(data.members);
+    this.auth = data.auth === undefined ? new AuthState() : AuthState.fromData(data.auth);
     this.listener.onMembershipChanged();
   }
 

@@ -34,7 +34,8 @@ export class EventHistory {
 
   /**
    * The first event at or after sinceIndex that a watcher of key would see, or undefined when
-   * none has happened yet. Like etcd this ignores hidden keys, skips refreshes, and matches a
+   * none has happened yet. Like etcd this ignores hidden keys, skips refreshes and internal
+   * writes, and matches a
    * deleted or expired directory by plain string prefix (a watch on /abc sees /ab go).
    * Throws 401 when sinceIndex has already left the history.
    */
@@ -50,7 +51,7 @@ export class EventHistory {
     const prefix = key === '/' ? '/' : key + '/';
     for (let i = sinceIndex - this.startIndex; i < this.size; i++) {
       const ev = this.at(i);
-      if (ev.refresh) continue;
+      if (ev.refresh || ev.internal) continue;
       const evKey = ev.node.key!;
       if (evKey === key || (recursive && evKey.startsWith(prefix))) return ev;
       const gone = ev.prevNode;

@@ -99,6 +99,15 @@ export class Store {
     }
   }
 
+  /**
+   * A write outside the client key space (auth's, under /2 in etcd): it takes the next index and
+   * a slot in the history, as in etcd, and wakes no watcher. The caller decided it succeeds.
+   */
+  recordInternal(action: 'create' | 'update' | 'delete', key: string): void {
+    this.currentIndex++;
+    this.history.add(Object.freeze({ action, node: Object.freeze({ key }), etcdIndex: this.currentIndex, internal: true }));
+  }
+
   /** A read: the node (a directory with its children, all of its subtree when recursive). */
   get(path: string, opts: GetOptions, now: number): StoreEvent {
     return this.counted('gets', () => {

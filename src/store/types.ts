@@ -37,6 +37,8 @@ export interface StoreEvent {
   etcdIndex: number;
   /** True for a refresh: watchers are not woken and watches skip it (it still takes its slot in the history, as in etcd). Not part of the JSON body. */
   refresh?: boolean;
+  /** A write etcd keeps out of the client key space (auth under /2): it takes its index and its slot in the history, and no watch ever sees it. Not part of the JSON body. */
+  internal?: boolean;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The format of the recorded etcd corpus, and the normalization that lets a raftkv member's
 // answers be compared with etcd's byte for byte: indexes become offsets from the store index the
 // run started at, times and TTLs placeholders, Raft numbers and the cluster id just "present".
+import { readFileSync } from 'node:fs';
 import type { RawRequest, RawResponse } from './raw-http.js';
 
 export interface CaseRequest extends RawRequest {
@@ -71,5 +72,16 @@ export function concreteRequest(c: CaseRequest, base: number): RawRequest {
   const req: RawRequest = { method: c.method, target: resolveTemplate(c.target, base) };
   if (c.body !== undefined) req.body = resolveTemplate(c.body, base);
   if (c.contentType !== undefined) req.contentType = c.contentType;
+  if (c.headers !== undefined) req.headers = c.headers;
   return req;
+}
+
+/** A corpus with the answers record-etcd-cases.ts recorded for it into `expectedFile`. */
+export function loadCases(requests: CaseRequest[], expectedFile: URL): EtcdCase[] {
+  const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Record<string, Expected>;
+  return requests.map((c) => {
+    const answer = expected[c.name];
+    if (answer === undefined) throw new Error(`no recorded answer for "${c.name}": run record-etcd-cases.ts`);
+    return { ...c, expected: answer };
+  });
 }

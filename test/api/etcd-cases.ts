@@ -2,8 +2,8 @@
 // record-etcd-cases.ts into etcd-cases.expected.json. Replay it in order against a fresh member
 // (nothing else writing) and compare normalized answers: see etcd-case.ts. Keys are spread over
 // separate directories so a case only depends on the cases of its own group.
-import { readFileSync } from 'node:fs';
-import type { CaseRequest, EtcdCase, Expected } from './etcd-case.js';
+import { loadCases } from './etcd-case.js';
+import type { CaseRequest, EtcdCase } from './etcd-case.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -208,14 +208,5 @@ export const etcdCaseRequests: CaseRequest[] = [
   put('the largest ttl wraps to a second ago', '/v2/keys/end/max', 'value=1&ttl=18446744073709551615'),
 ];
 
-const expectedFile = new URL('./etcd-cases.expected.json', import.meta.url);
-
 /** The corpus with etcd's recorded answers. */
-export function loadEtcdCases(): EtcdCase[] {
-  const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Record<string, Expected>;
-  return etcdCaseRequests.map((c) => {
-    const answer = expected[c.name];
-    if (answer === undefined) throw new Error(`no recorded answer for "${c.name}": run record-etcd-cases.ts`);
-    return { ...c, expected: answer };
-  });
-}
+export const loadEtcdCases = (): EtcdCase[] => loadCases(etcdCaseRequests, new URL('./etcd-cases.expected.json', import.meta.url));

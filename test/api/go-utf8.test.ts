@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { goJSON } from '../../api/go-json.js';
 import { decodeGoUtf8 } from '../../api/go-utf8.js';
 
 const bytes = (...b: number[]): Uint8Array => Uint8Array.from(b);
@@ -22,5 +23,12 @@ describe('decodeGoUtf8 replaces each invalid byte with one U+FFFD, as Go prints 
     expect(decodeGoUtf8(bytes(0xe0, 0x80, 0x80))).toBe('\ufffd\ufffd\ufffd');
     expect(decodeGoUtf8(bytes(0xed, 0xa0, 0x80))).toBe('\ufffd\ufffd\ufffd');
     expect(decodeGoUtf8(bytes(0xf4, 0x90, 0x80, 0x80))).toBe('\ufffd\ufffd\ufffd\ufffd');
+  });
+
+  it('can stand a lone surrogate for each invalid byte: printed as Go prints it, never equal to decoded valid text', () => {
+    const name = decodeGoUtf8(bytes(0x61, 0xff), '\ud800');
+    expect(name).toBe('a\ud800');
+    expect(name).not.toBe(decodeGoUtf8(Buffer.from('a\ufffd')));
+    expect(goJSON(name)).toBe('"a\\ufffd"');
   });
 });

@@ -1,8 +1,11 @@
+import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { EntryType } from '../../raft/index.js';
 import { encodeCommand } from '../../src/server/commands.js';
 import { InvariantError } from '../../src/server/invariant.js';
 import { StateMachine } from '../../src/server/state-machine.js';
+import type { ApplyOutcome } from '../../src/server/state-machine.js';
+import type { AuthOp } from '../../src/auth/auth-state.js';
 
 const founders = { members: [{ id: 'm1', name: 'm1', peerURLs: ['http://m1:2380'], clientURLs: [] }], removed: [] };
 const quiet = { onOwnApplied: () => undefined, onMembershipChanged: () => undefined };
@@ -18,5 +21,56 @@ describe('the state machine', () => {
     const sm = new StateMachine('m1', founders, quiet);
     sm.applyEntry({ index: 1, term: 1, type: EntryType.Normal, data: encodeCommand({ kind: 'v2', from: 'm2', seq: 1, req: { method: 'PUT', path: '/a', val: '1', time: 0 } }) });
     expect(sm.store.index).toBe(1);
+  });
+
+  describe('v2 auth', () => {
+    const ops: AuthOp[] = [
+      { op: 'createUser', user: 'root', password: 'scrypt-hash', roles: null, orUpdate: true },
+      { op: 'createRole', role: { role: 'reader', permissions: { kv: { read: ['/foo/*'], write: null } } } },
+      { op: 'createUser', user: 'alice', password: 'scrypt-hash-2', roles: ['reader'], orUpdate: false },
+      { op: 'enable' },
+    ];
+    const applyAll = (sm: StateMachine, from: string): void => {
+      ops.forEach((op, i) => sm.applyEntry({ index: i + 1, term: 1, type: EntryType.Normal, data: encodeCommand({ kind: 'auth', from, seq: i, op }) }));
+    };
+
+    it('applies auth commands, answers the proposer, and moves the store index as etcd does', () => {
+      const outcomes: (ApplyOutcome | undefined)[] = [];
+      const sm = new StateMachine('m1', founders, { ...quiet, onOwnApplied: (_seq, outcome) => outcomes.push(outcome) });
+      applyAll(sm, 'm1');
+      expect(outcomes[0]).toEqual({ auth: { kind: 'user', user: { user: 'root', password: 'scrypt-hash', roles: ['root'] }, created: true } });
+      expect(outcomes[3]).toEqual({ auth: { kind: 'done' } });
+      // 4 auth directories, root, reader, alice, then guest and the enabled flag
+      expect(sm.store.index).toBe(9);
+      expect(sm.auth.enabled).toBe(true);
+    });
+
+    it('carries the auth state in its snapshot; a member restored from it decides alike', () => {
+      const sm = new StateMachine('m1', founders, quiet);
+      applyAll(sm, 'm2');
+      const restored = new StateMachine('m3', founders, quiet);
+      restored.restoreSnapshot({ data: sm.snapshotData(), metadata: { index: 4, term: 1, confState: { voters: ['m1'], learners: [] } } } as never);
+      expect(restored.auth.toData()).toEqual(sm.auth.toData());
+      expect(restored.store.index).toBe(sm.store.index);
+      const next: AuthOp = { op: 'updateUser', user: 'alice', password: '', grant: ['writer'], revoke: null };
+      for (const m of [sm, restored]) m.applyEntry({ index: 5, term: 1, type: EntryType.Normal, data: encodeCommand({ kind: 'auth', from: 'm2', seq: 9, op: next }) });
+      expect(restored.auth.toData()).toEqual(sm.auth.toData());
+      expect(restored.snapshotData()).toEqual(sm.snapshotData());
+    });
+
+    it('restores a snapshot taken before auth existed as auth off, with no users', () => {
+      const sm = new StateMachine('m1', founders, quiet);
+      for (let i = 1; i <= 20; i++) {
+        sm.applyEntry({ index: i, term: 1, type: EntryType.Normal, data: encodeCommand({ kind: 'v2', from: 'm2', seq: i, req: { method: 'PUT', path: '/a', val: `${i}`, time: 0 } }) });
+      }
+      const restored = new StateMachine('m1', founders, quiet);
+      applyAll(restored, 'm2');
+      const packr = new Packr({ useRecords: false, moreTypes: false });
+      const old = packr.unpack(sm.snapshotData()) as Record<string, unknown>;
+      delete old.auth;
+      restored.restoreSnapshot({ data: packr.pack(old), metadata: { index: 20, term: 1, confState: { voters: ['m1'], learners: [] } } } as never);
+      expect(restored.auth.enabled).toBe(false);
+      expect(restored.auth.userNames()).toEqual([]);
+    });
   });
 });

@@ -1,5 +1,8 @@
 // A MemberService over one in-memory Store, for HTTP tests: a single member whose every write
 // commits at once. Knobs let a test make it a follower, unhealthy, or fail like a lost leader.
+import { AuthService } from '../../../src/auth/auth-service.js';
+import { AuthState } from '../../../src/auth/auth-state.js';
+import { applyAuthOp } from '../../../src/server/auth-apply.js';
 import { MembershipError } from '../../../src/server/member-service.js';
 import type { MemberInfo, MemberService, RaftIndexes, WatchHandle } from '../../../src/server/member-service.js';
 import { Store } from '../../../src/store/store.js';
@@ -18,6 +21,12 @@ export class StoreMember implements MemberService {
   readonly memberId = SELF.id;
   readonly name = SELF.name;
   readonly store: Store;
+  /** v2 auth over a local state: a change is applied (its /2 writes taking store indexes) at once. */
+  readonly authState = new AuthState();
+  readonly auth = new AuthService(
+    () => this.authState,
+    async (op) => applyAuthOp(this.authState, this.store, op),
+  );
   memberList: MemberInfo[] = [SELF];
   leader: string | undefined = SELF.id;
   isHealthy = true;
