@@ -1,5 +1,6 @@
 // Real etcd v2 clients over TLS against three raftkv processes whose client URLs are https with
-// --client-cert-auth and --trusted-ca-file: etcdctl 3.4, node-etcd and Debian's python3-etcd, each
+// --client-cert-auth and --trusted-ca-file, and whose peers speak TLS to each other with
+// --peer-client-cert-auth: etcdctl 3.4, node-etcd and Debian's python3-etcd, each
 // with the CA and a client certificate. A client with no certificate, or one from another CA, is
 // refused at the handshake; replaced certificate files are served to new connections.
 import { execFile } from 'node:child_process';
@@ -48,6 +49,10 @@ beforeAll(async () => {
     size: 3,
     label: 'raftkv-tls',
     clientTls: { caFile: ca.cert, certFile: served.cert, keyFile: served.key, flags: ['--client-cert-auth', '--trusted-ca-file', ca.cert] },
+    peerTls: (name) => {
+      const peer = ca.issue(`peer-${name}`);
+      return ['--peer-cert-file', peer.cert, '--peer-key-file', peer.key, '--peer-trusted-ca-file', ca.cert, '--peer-client-cert-auth'];
+    },
   });
   ctl = new Etcdctl(cluster.clientUrls(), ctlTls(client));
 }, CLUSTER_TEST_MS);
