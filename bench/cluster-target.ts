@@ -1,7 +1,8 @@
 // A cluster under test — raftkv or etcd, started by the harness's ProcessCluster in a temp dir on
 // free loopback ports with the same flags and layout for both, so the two differ only in the
 // server binary.
-import { ProcessCluster } from './harness/process-cluster.js';
+import type { BenchCerts } from './bench-certs.js';
+import { ProcessCluster, type ProcessClusterOptions } from './harness/process-cluster.js';
 
 export type TargetKind = 'raftkv' | 'etcd';
 
@@ -9,8 +10,17 @@ export type TargetKind = 'raftkv' | 'etcd';
 const HEARTBEAT_MS = 100;
 const ELECTION_MS = 1000;
 
-/** Starts `size` members and resolves once they agree on a leader. */
-export async function startTarget(kind: TargetKind, size: number, etcdBinary: string): Promise<ProcessCluster> {
+/** https client and peer URLs, each requiring a certificate signed by the run's CA. */
+function tlsOptions(certs: BenchCerts): ProcessClusterOptions {
+  const { caFile, member } = certs;
+  return {
+    clientTls: { caFile, certFile: member.cert, keyFile: member.key, flags: ['--client-cert-auth', '--trusted-ca-file', caFile] },
+    peerTls: () => ['--peer-cert-file', member.cert, '--peer-key-file', member.key, '--peer-trusted-ca-file', caFile, '--peer-client-cert-auth'],
+  };
+}
+
+/** Starts `size` members (over TLS with `certs`) and resolves once they agree on a leader. */
+export async function startTarget(kind: TargetKind, size: number, etcdBinary: string, certs?: BenchCerts): Promise<ProcessCluster> {
   try {
     return await ProcessCluster.start({
       size,
@@ -20,6 +30,7 @@ export async function startTarget(kind: TargetKind, size: number, etcdBinary: st
       electionMs: ELECTION_MS,
       extraFlags: ['--log-level', 'warn'],
       ...(kind === 'etcd' ? { server: { command: etcdBinary, args: ['--enable-v2'] } } : {}),
+      ...(certs ? tlsOptions(certs) : {}),
     });
   } catch (err) {
     throw new Error(`${kind}: ${(err as Error).message}`);

@@ -1,6 +1,7 @@
-// The worker's HTTP side: one undici keep-alive Pool per member, and the few etcd v2 key calls
-// the jobs make.
+// The worker's HTTP side: one undici keep-alive Pool per member (over https with a client
+// certificate when given one), and the few etcd v2 key calls the jobs make.
 import { Pool } from 'undici';
+import { tlsConnectOptions, type ClientCertFiles } from './harness/client-fetch.js';
 
 export interface V2Response {
   status: number;
@@ -51,8 +52,9 @@ const REQUEST_TIMEOUT_MS = 15_000;
 export class V2Client {
   private readonly pools: Pool[];
 
-  constructor(endpoints: string[], connectionsPerEndpoint: number) {
-    this.pools = endpoints.map((url) => new Pool(url, { connections: connectionsPerEndpoint, pipelining: 1 }));
+  constructor(endpoints: string[], connectionsPerEndpoint: number, tls?: ClientCertFiles) {
+    const connect = tls && tlsConnectOptions(tls);
+    this.pools = endpoints.map((url) => new Pool(url, { connections: connectionsPerEndpoint, pipelining: 1, ...(connect && { connect }) }));
   }
 
   put(member: number, key: string, form: Record<string, string>, query: Record<string, string> = {}): Promise<V2Response> {

@@ -1,7 +1,8 @@
 // One row of the report: a workload's case on one target, reduced to its figures.
 import type { TargetKind } from './cluster-target.js';
-import { Histogram, type LatencySummary } from './latency.js';
-import type { Notes, TimelineWindow } from './load-protocol.js';
+import type { LatencySummary } from './latency.js';
+import type { LoadResult, Notes, TimelineWindow } from './load-protocol.js';
+import { figuresOf } from './run-figures.js';
 import type { CaseOutcome } from './workloads/workload.js';
 
 export interface Row {
@@ -24,19 +25,13 @@ export interface Ratio {
   opsPerSec: number;
 }
 
-export function toRow(workload: string, target: TargetKind, { case: name, result }: CaseOutcome): Row {
-  return {
-    workload,
-    case: name,
-    target,
-    ops: result.ops,
-    seconds: result.seconds,
-    opsPerSec: result.ops / result.seconds,
-    latency: Histogram.from(result.latency).summary(),
-    errors: result.errors,
-    notes: result.notes,
-    timeline: result.timeline,
-  };
+function runsOf(o: CaseOutcome): { runs: LoadResult[]; notes: Notes; timeline?: TimelineWindow[] } {
+  return 'result' in o ? { runs: [o.result], notes: o.result.notes, timeline: o.result.timeline } : o;
+}
+
+export function toRow(workload: string, target: TargetKind, outcome: CaseOutcome): Row {
+  const { runs, notes, timeline } = runsOf(outcome);
+  return { workload, case: outcome.case, target, ...figuresOf(runs), notes, timeline };
 }
 
 export const caseKey = (row: { workload: string; case: string }): string => `${row.workload}\u0000${row.case}`;

@@ -1,10 +1,11 @@
 // A workload is what one section of the report measures: it drives a freshly started cluster
 // through one or more cases, each a load job in a worker, and returns one outcome per case.
+import type { BenchCerts } from '../bench-certs.js';
 import type { ProcessCluster } from '../harness/process-cluster.js';
 import type { TargetKind } from '../cluster-target.js';
 import type { JobKind, JobParams } from '../jobs/index.js';
 import type { SendToWorker } from '../load-driver.js';
-import type { LoadResult, Timing } from '../load-protocol.js';
+import type { LoadResult, Notes, Timing } from '../load-protocol.js';
 
 export interface BenchOptions {
   members: number;
@@ -16,14 +17,16 @@ export interface BenchOptions {
   big: boolean;
 }
 
-export interface CaseOutcome {
-  case: string;
-  result: LoadResult;
-}
+export type CaseOutcome =
+  | { case: string; result: LoadResult }
+  /** A case run several times: its row shows the median of each figure (see run-figures.ts). */
+  | { case: string; runs: LoadResult[]; notes: Notes };
 
 export interface WorkloadContext {
   target: TargetKind;
   cluster: ProcessCluster;
+  /** The certificates the cluster serves and trusts, for a workload that asked for TLS. */
+  certs: BenchCerts | undefined;
   options: BenchOptions;
   /** Warm-up, then `--seconds` measured. */
   timed: Timing;
@@ -33,6 +36,8 @@ export interface WorkloadContext {
 
 export interface Workload {
   name: string;
+  /** Start the cluster with https client and peer URLs, both requiring client certificates. */
+  tls?: boolean;
   run(ctx: WorkloadContext): Promise<CaseOutcome[]>;
 }
 

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import type { Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { clientHello } from '../../bench/harness/client-hello.js';
 import { waitFor } from '../../bench/harness/wait.js';
 import { encodeFrame } from '../../src/transport/frame-codec.js';
 import { PROTOCOL_VERSION } from '../../src/transport/wire.js';
@@ -19,21 +19,8 @@ let certs: Record<string, CertFiles>;
 let tlsHello: Buffer;
 beforeAll(async () => {
   ({ ca, certs } = clusterCerts(['a', 'b', 'intruder']));
-  tlsHello = await captureClientHello();
+  tlsHello = await clientHello();
 });
-
-/** The first bytes a TLS client sends: its ClientHello, caught by a plain listener. */
-async function captureClientHello(): Promise<Buffer> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const hello = new Promise<Buffer>((resolve) => server.once('connection', (s) => s.once('data', (b: Buffer) => (resolve(b), s.destroy()))));
-  const client = connectTls({ host: '127.0.0.1', port, rejectUnauthorized: false }).on('error', () => {});
-  const bytes = await hello;
-  client.destroy();
-  server.close();
-  return bytes;
-}
 
 function closed(socket: Socket): Promise<void> {
   return new Promise((resolve) => (socket.destroyed ? resolve() : socket.once('close', () => resolve())));

@@ -1,10 +1,12 @@
 // Raw bytes to a listener, over TCP or TLS, and what came back before it closed: for requests
 // fetch cannot send (unparseable ones) and for the connections a misbehaving client makes.
-import { connect as netConnect, createServer } from 'node:net';
-import type { AddressInfo, Socket } from 'node:net';
+import { connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { tlsOptions } from './tls-request.js';
 import type { ClientSide } from './tls-request.js';
+
+export { clientHello } from '../../../bench/harness/client-hello.js';
 
 /** Sends `bytes` and resolves with everything received until the server closes (or `readMs`). */
 export function rawExchange(url: string, bytes: string | Buffer, side: ClientSide = {}, readMs = 10_000): Promise<string> {
@@ -47,21 +49,4 @@ export function closedWithin(socket: Socket, ms: number): Promise<boolean> {
       resolve(true);
     });
   });
-}
-
-/** A real TLS ClientHello, as node's client sends it first, captured by a server that only listens. */
-export async function clientHello(): Promise<Buffer> {
-  const capture = createServer();
-  await new Promise<void>((r) => capture.listen(0, '127.0.0.1', r));
-  try {
-    const hello = new Promise<Buffer>((resolve) => capture.once('connection', (s: Socket) => s.once('data', (d: Buffer) => {
-      resolve(d);
-      s.destroy();
-    })));
-    const client = tlsConnect({ host: '127.0.0.1', port: (capture.address() as AddressInfo).port, rejectUnauthorized: false });
-    client.on('error', () => {});
-    return await hello;
-  } finally {
-    capture.close();
-  }
 }
