@@ -71,7 +71,8 @@ export class V2Client {
     const timeout = options.longPoll ? 0 : REQUEST_TIMEOUT_MS;
     const res = await this.pools[member % this.pools.length]!.request({
       method,
-      path: `/v2/keys${key}${qs ? `?${qs}` : ''}`,
+      // Each segment escaped: a raw space or '?' in a key would otherwise break the request line.
+      path: `/v2/keys${key.split('/').map(encodeURIComponent).join('/')}${qs ? `?${qs}` : ''}`,
       headers: form === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded' },
       body: form,
       headersTimeout: timeout,
