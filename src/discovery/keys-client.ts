@@ -31,7 +31,7 @@ export class InvalidJsonError extends Error {
 /** client.Error: the server's error JSON, printed as `code: message (cause) [index]`. */
 export class EtcdError extends Error {
   constructor(readonly errorCode: number, readonly etcdMessage: string, readonly etcdCause: string, readonly index: number) {
-    super(`${errorCode}: ${etcdMessage} (${cause}) [${index}]`);
+    super(`${errorCode}: ${etcdMessage} (${etcdCause}) [${index}]`);
   }
 }
 
