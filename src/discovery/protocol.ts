@@ -114,11 +114,12 @@ export class Discovery {
       throw err;
     }
     const nodes = (listing.node.nodes ?? []).filter((n) => lastSegment(n.key) !== '_config').sort((a, b) => a.createdIndex - b.createdIndex);
-    // Full when `size` others registered before this member (or it is not registered at all).
+    // Full when `size` others registered before this member (or it is not registered at all);
+    // a size of 0 never is (Go's size-1 wraps around).
     const self = lastSegment(this.selfKey());
     for (let i = 0; i < nodes.length; i++) {
       if (lastSegment(nodes[i]!.key) === self) break;
-      if (i >= size - 1) throw new FullCluster(nodes.slice(0, size), size);
+      if (size > 0 && i >= size - 1) throw new FullCluster(nodes.slice(0, size), size);
     }
     return { nodes, size, index: listing.index };
   }
