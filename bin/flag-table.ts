@@ -44,7 +44,6 @@ export interface FlagDef {
 
 const READ: FlagRole = { use: 'read' };
 const V3_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the etcd v3 API' };
-const DISCOVERY: FlagRole = { use: 'refused', why: 'discovery is not supported; bootstrap with --initial-cluster' };
 const PROXY_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the v2 proxy, which raftkv does not have' };
 
 const STRING = { type: 'string' } as const;
@@ -98,11 +97,11 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'initial-cluster-state', kind: { type: 'choice', choices: ['new', 'existing'] }, default: D.initialClusterState, usage: "Initial cluster state ('new' or 'existing').", role: READ },
     { name: 'initial-cluster-token', kind: STRING, default: D.initialClusterToken, usage: 'Initial cluster token for the etcd cluster during bootstrap.', role: READ },
     { name: 'advertise-client-urls', kind: URLS, default: [DEFAULT_CLIENT_URL], usage: "List of this member's client URLs to advertise to the public.", role: READ },
-    { name: 'discovery', kind: STRING, default: '', usage: 'Discovery URL used to bootstrap the cluster.', role: DISCOVERY },
-    { name: 'discovery-fallback', kind: { type: 'choice', choices: ['proxy', 'exit'] }, default: 'proxy', usage: "Expected behavior ('exit' or 'proxy') when discovery services fails.", role: { use: 'ignored', why: 'it only matters to --discovery' } },
-    { name: 'discovery-proxy', kind: STRING, default: '', usage: 'HTTP proxy to use for traffic to discovery service.', role: DISCOVERY },
-    { name: 'discovery-srv', kind: STRING, default: '', usage: 'DNS srv domain used to bootstrap the cluster.', role: DISCOVERY },
-    { name: 'discovery-srv-name', kind: STRING, default: '', usage: 'Suffix to the dns srv name queried when bootstrapping.', role: DISCOVERY },
+    { name: 'discovery', kind: STRING, default: '', usage: 'Discovery URL used to bootstrap the cluster.', role: READ },
+    { name: 'discovery-fallback', kind: { type: 'choice', choices: ['proxy', 'exit'] }, default: 'proxy', usage: "Expected behavior ('exit' or 'proxy') when discovery services fails.", role: READ },
+    { name: 'discovery-proxy', kind: STRING, default: '', usage: 'HTTP proxy to use for traffic to discovery service.', role: READ },
+    { name: 'discovery-srv', kind: STRING, default: '', usage: 'DNS srv domain used to bootstrap the cluster.', role: READ },
+    { name: 'discovery-srv-name', kind: STRING, default: '', usage: 'Suffix to the dns srv name queried when bootstrapping.', role: READ },
     { name: 'strict-reconfig-check', kind: BOOL, default: D.strictReconfigCheck, usage: 'Reject reconfiguration requests that would cause quorum loss.', role: READ },
     { name: 'pre-vote', kind: BOOL, default: D.preVote, usage: 'Enable to run an additional Raft election phase.', role: READ },
     { name: 'auto-compaction-retention', kind: STRING, default: '0', usage: 'Auto compaction retention length. 0 means disable auto compaction.', role: V3_ONLY },

@@ -11,6 +11,7 @@ import { FLAGS } from './flag-table.js';
 import type { FlagDef } from './flag-table.js';
 import { GoValueError } from './go-values.js';
 import { checkInitialCluster, parseInitialCluster } from './initial-cluster.js';
+import { parseDiscoveryProxy } from '../src/discovery/node-http.js';
 import { USAGE, helpText, versionText } from './usage.js';
 import { readTls } from './tls-flags.js';
 import { ADVERTISE_CLIENT_URLS_REQUIRED, readLogLevel, validateConfig } from './validate.js';
@@ -45,17 +46,22 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
 
   const built = buildConfig(flags, notices);
   if (typeof built === 'string') return verifyingError(built, notices);
-  const invalid = validateConfig(built);
+  const clusterText = initialClusterText(flags, built);
+  const bootstrapSources = [built.discovery, clusterText, built.discoverySrv].filter((source) => source).length;
+  const invalid = validateConfig(built, bootstrapSources);
   if (invalid) return verifyingError(invalid, notices);
+  const proxyProblem = discoveryProxyProblem(flags.string('discovery-proxy'));
+  if (proxyProblem) return { kind: 'error', exitCode: 1, message: proxyProblem, notices };
 
-  const initialCluster = readInitialCluster(initialClusterText(flags, built));
+  const initialCluster = readInitialCluster(clusterText);
   if (typeof initialCluster === 'string') return { kind: 'error', exitCode: 1, message: initialCluster, notices };
   const tls = readTls(flags, built, notices);
   if (!tls.ok) return { kind: 'error', exitCode: 1, message: tls.message, notices };
   const config = { ...built, initialCluster, ...(tls.clientTls ? { clientTls: tls.clientTls } : {}), ...(tls.peerTls ? { peerTls: tls.peerTls } : {}) };
   const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map(urlRefusal).find((r) => r !== undefined);
   if (unsupportedPeer) return { kind: 'error', exitCode: 1, message: `--initial-cluster: ${unsupportedPeer}`, notices };
-  const clusterProblem = checkInitialCluster(config);
+  // With discovery the initial cluster is found at start, and checked then.
+  const clusterProblem = config.discovery || config.discoverySrv ? undefined : checkInitialCluster(config);
   if (clusterProblem) return { kind: 'error', exitCode: 1, message: clusterProblem, notices };
   return { kind: 'start', config, notices };
 }
@@ -99,6 +105,9 @@ function ignoredFlagNotices(flags: FlagSet): string[] {
  */
 function initialClusterText(flags: FlagSet, config: Pick<MemberConfig, 'name' | 'initialAdvertisePeerUrls'>): string {
   const text = flags.string('initial-cluster');
+  // As etcd, any discovery flag drops the default initial cluster (one given explicitly stays, and conflicts).
+  const discovering = ['discovery', 'discovery-srv', 'discovery-srv-name'].some((name) => flags.string(name) !== '');
+  if (discovering && !flags.isGiven('initial-cluster')) return '';
   if (config.name === DEFAULT_NAME || text !== flags.lookup('initial-cluster')?.default) return text;
   return config.initialAdvertisePeerUrls.map((url) => `${config.name || DEFAULT_NAME}=${url}`).join(',');
 }
@@ -140,6 +149,7 @@ function buildConfig(flags: FlagSet, notices: string[]): Omit<MemberConfig, 'ini
     initialAdvertisePeerUrls: flags.list('initial-advertise-peer-urls'),
     initialClusterState: flags.string('initial-cluster-state') === 'existing' ? 'existing' : 'new',
     initialClusterToken: flags.string('initial-cluster-token'),
+    ...discoveryConfig(flags),
     heartbeatIntervalMs: flags.number('heartbeat-interval'),
     electionTimeoutMs: flags.number('election-timeout'),
     snapshotCount,
@@ -150,4 +160,23 @@ function buildConfig(flags: FlagSet, notices: string[]): Omit<MemberConfig, 'ini
     preVote: flags.bool('pre-vote'),
     strictReconfigCheck: flags.bool('strict-reconfig-check'),
   };
+}
+
+function discoveryConfig(flags: FlagSet): Pick<MemberConfig, 'discovery' | 'discoverySrv'> {
+  const url = flags.string('discovery');
+  const domain = flags.string('discovery-srv');
+  return {
+    ...(url ? { discovery: { url, proxy: flags.string('discovery-proxy'), fallback: flags.string('discovery-fallback') === 'exit' ? 'exit' : 'proxy' } } : {}),
+    ...(domain ? { discoverySrv: { domain, serviceName: flags.string('discovery-srv-name') } } : {}),
+  };
+}
+
+/** etcd reads --discovery-proxy only when it discovers; raftkv reads it at once, with etcd's message. */
+function discoveryProxyProblem(proxy: string): string | undefined {
+  try {
+    parseDiscoveryProxy(proxy);
+    return undefined;
+  } catch (err) {
+    return (err as Error).message;
+  }
 }

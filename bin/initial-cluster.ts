@@ -55,7 +55,7 @@ function advertiseMismatch(name: string, advertised: readonly string[], inCluste
 }
 
 /** types.URLsMap.String(): every name=url pair, sorted. */
-function clusterString(members: readonly InitialClusterMember[]): string {
+export function clusterString(members: readonly InitialClusterMember[]): string {
   return members.flatMap((m) => m.peerUrls.map((u) => `${m.name}=${u}`)).sort().join(',');
 }
 

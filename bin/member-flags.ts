@@ -15,6 +15,8 @@ export interface MemberPlacement {
   initialClusterToken: string;
   /** 'existing' for a member added at runtime (etcdctl member add). */
   initialClusterState: 'new' | 'existing';
+  /** A discovery URL to bootstrap from instead of the three --initial-cluster flags. */
+  discovery?: string;
 }
 
 export function memberFlags(m: MemberPlacement): string[] {
@@ -25,8 +27,8 @@ export function memberFlags(m: MemberPlacement): string[] {
     '--advertise-client-urls', m.clientUrl,
     '--listen-peer-urls', m.listenPeerUrl ?? m.peerUrl,
     '--initial-advertise-peer-urls', m.peerUrl,
-    '--initial-cluster', m.initialCluster,
-    '--initial-cluster-state', m.initialClusterState,
-    '--initial-cluster-token', m.initialClusterToken,
+    ...(m.discovery
+      ? ['--discovery', m.discovery]
+      : ['--initial-cluster', m.initialCluster, '--initial-cluster-state', m.initialClusterState, '--initial-cluster-token', m.initialClusterToken]),
   ];
 }

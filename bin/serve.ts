@@ -14,11 +14,31 @@ import { openMaterial } from '../src/tls/open-material.js';
 import type { MaterialLog } from '../src/tls/open-material.js';
 import { PeerTransport } from '../src/transport/peer-transport.js';
 import type { Logger } from '../src/server/logger.js';
+import { nodeDiscoveryHttp, parseDiscoveryProxy } from '../src/discovery/node-http.js';
+import { nodeSrvResolver } from '../src/discovery/node-resolver.js';
 import { ClientListeners } from './client-listeners.js';
+import { discoverBootstrap } from './discover-cluster.js';
+import type { Bootstrap } from './discover-cluster.js';
+import { startDiscoveredProxy } from './proxy-fallback.js';
 import { peerTransportTls } from './peer-tls.js';
 
 function tlsLog(logger: Logger, side: 'client' | 'peer'): MaterialLog {
   return { info: (m) => logger.info({ side }, m), warn: (m) => logger.warn({ side }, m) };
+}
+
+/** A member with data restarts from it; one without, given a discovery flag, discovers its cluster first. */
+async function bootstrapConfig(config: MemberConfig, hasData: boolean, logger: Logger): Promise<Bootstrap> {
+  if (!config.discovery && !config.discoverySrv) return { kind: 'member', config };
+  if (hasData) {
+    logger.warn({ dataDir: config.dataDir }, 'discovery is ignored since the member has already been initialized; valid data found');
+    return { kind: 'member', config };
+  }
+  return discoverBootstrap(config, {
+    http: nodeDiscoveryHttp(parseDiscoveryProxy(config.discovery?.proxy ?? '')),
+    resolver: nodeSrvResolver(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    log: logger,
+  });
 }
 
 export async function serve(config: MemberConfig): Promise<void> {
@@ -37,7 +57,12 @@ export async function serve(config: MemberConfig): Promise<void> {
   let member: Member;
   try {
     const loaded = await log.load();
-    const { identity, knownMembers, how } = await resolveIdentity(config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
+    const bootstrap = await bootstrapConfig(config, loaded.meta.identity !== undefined, logger);
+    if (bootstrap.kind === 'proxy') {
+      await log.close();
+      return startDiscoveredProxy(bootstrap.initialCluster);
+    }
+    const { identity, knownMembers, how } = await resolveIdentity(bootstrap.config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
     const said = { restarted: 'restarting member from its data', joined: 'joining a running cluster', founded: 'starting a new member of a new cluster' };
     logger.info({ memberId: identity.memberId, clusterId: identity.clusterId, entries: loaded.entries.length }, said[how]);
     member = new Member({

@@ -17,12 +17,17 @@ export function readLogLevel(text: string): LogLevel | undefined {
 }
 
 /** The initial cluster is checked separately, later, as etcd does (see initial-cluster.ts). */
-export function validateConfig(config: Omit<MemberConfig, 'initialCluster'>): string | undefined {
+export const CONFLICTING_BOOTSTRAP_FLAGS =
+  'multiple discovery or bootstrap flags are set. Choose one of "initial-cluster", "discovery" or "discovery-srv"';
+
+/** `bootstrapSources`: how many of a non-empty --initial-cluster, --discovery and --discovery-srv are set. */
+export function validateConfig(config: Omit<MemberConfig, 'initialCluster'>, bootstrapSources: number): string | undefined {
   return (
     checkBindUrls(config.listenPeerUrls) ??
     checkBindUrls(config.listenClientUrls) ??
     checkHostUrls('initial-advertise-peer-urls', config.initialAdvertisePeerUrls) ??
     checkHostUrls('advertise-client-urls', config.advertiseClientUrls) ??
+    (bootstrapSources > 1 ? CONFLICTING_BOOTSTRAP_FLAGS : undefined) ??
     checkTimeouts(config) ??
     (config.listenClientUrls.length > 0 && config.advertiseClientUrls.length === 0 ? ADVERTISE_CLIENT_URLS_REQUIRED : undefined)
   );

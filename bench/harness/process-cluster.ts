@@ -74,9 +74,11 @@ export interface ProcessClusterOptions {
   clientTls?: ClientCertFiles & { flags?: string[] };
   /** https peer URLs: member `name` gets these --peer-* TLS flags (its own certificate, say). */
   peerTls?: (name: string) => string[];
+  /** Founding members bootstrap through this discovery URL (--discovery) rather than --initial-cluster. */
+  discovery?: string;
 }
 
-type Optional = 'snapshotCount' | 'clientTls' | 'peerTls';
+type Optional = 'snapshotCount' | 'clientTls' | 'peerTls' | 'discovery';
 type Settings = Required<Omit<ProcessClusterOptions, Optional>> & Pick<ProcessClusterOptions, Optional>;
 
 const OUTPUT_CHUNKS_KEPT = 2000;
@@ -225,6 +227,7 @@ export class ProcessCluster {
         initialCluster: m.joinCluster || founders.map((x) => `${x.name}=${x.peerUrl}`).join(','),
         initialClusterState: m.joinCluster ? 'existing' : 'new',
         initialClusterToken: s.token,
+        ...(s.discovery && !m.joinCluster ? { discovery: s.discovery } : {}),
       }),
       '--heartbeat-interval', String(s.heartbeatMs),
       '--election-timeout', String(s.electionMs),

@@ -29,6 +29,13 @@ export interface MemberConfig {
   initialCluster: InitialClusterMember[];
   initialClusterState: ClusterState;
   initialClusterToken: string;
+  /**
+   * --discovery: a member with no data learns its initial cluster from this discovery URL (the
+   * token), which then also stands in for --initial-cluster-token, as in etcd.
+   */
+  discovery?: DiscoveryConfig;
+  /** --discovery-srv: a member with no data reads its initial cluster from DNS SRV records. */
+  discoverySrv?: { domain: string; serviceName: string };
   heartbeatIntervalMs: number;
   electionTimeoutMs: number;
   /** Applied entries between snapshots (etcd turns 0 into the default). */
@@ -51,6 +58,14 @@ export interface MemberConfig {
    * certificate.
    */
   peerTls?: TlsSettings;
+}
+
+export interface DiscoveryConfig {
+  url: string;
+  /** --discovery-proxy: an HTTP proxy for the discovery requests; '' for none. */
+  proxy: string;
+  /** --discovery-fallback: what a member finding the discovered cluster full does. */
+  fallback: 'exit' | 'proxy';
 }
 
 export const DEFAULT_NAME = 'default';

@@ -1,5 +1,5 @@
 // raftkv accepts every flag etcd 3.4.23 accepts: it uses the ones that matter to a v2 member,
-// ignores the etcd v3 ones, and refuses what it cannot do (peer TLS, discovery, proxy, --max-wals)
+// ignores the etcd v3 ones, and refuses what it cannot do (proxy, --max-wals, …)
 // in plain words. The TLS flags have their own tests (tls-flags.test.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -90,8 +90,6 @@ const NO_WAL_FILES = 'raftkv has no WAL files to keep or purge: its log is Level
 
 describe('what raftkv cannot do yet', () => {
   it.each([
-    [['--discovery', 'https://discovery.etcd.io/abc'], '--discovery=https://discovery.etcd.io/abc: discovery is not supported; bootstrap with --initial-cluster'],
-    [['--discovery-srv=example.com'], '--discovery-srv=example.com: discovery is not supported; bootstrap with --initial-cluster'],
     [['--proxy=on'], '--proxy=on: the v2 proxy is not supported'],
     [['--proxy=readonly'], '--proxy=readonly: the v2 proxy is not supported'],
     [['--force-new-cluster'], '--force-new-cluster=true: forcing a new one-member cluster is not supported'],
