@@ -99,7 +99,6 @@ describe('what raftkv cannot do yet', () => {
     [['--max-wals=0'], `--max-wals=0: ${NO_WAL_FILES}`],
     [['--max-wals', '10'], `--max-wals=10: ${NO_WAL_FILES}`],
     [['--host-whitelist=example.com'], '--host-whitelist=example.com: a Host header whitelist is not supported yet'],
-    [['--config-file=/etc/etcd.yml'], '--config-file=/etc/etcd.yml: configuration files are not supported; use flags or ETCD_* environment variables'],
   ])('%j fails clearly', (argv, message) => {
     const error = failure(argv);
     expect(error.exitCode).toBe(1);
