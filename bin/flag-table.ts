@@ -146,7 +146,7 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'auth-token-ttl', kind: UINT, default: 300n, usage: 'Time (in seconds) of the auth-token-ttl.', role: V3_ONLY },
   ]),
   ...section('Profiling and Monitoring', [
-    { name: 'enable-pprof', kind: BOOL, default: false, usage: 'Enable runtime profiling data via HTTP server.', role: V3_ONLY },
+    { name: 'enable-pprof', kind: BOOL, default: false, usage: 'Enable runtime profiling data via HTTP server.', role: { use: 'refused', why: "/debug/pprof serves Go runtime profiles, which a Node.js process does not have; profile raftkv with node's --cpu-prof or --heapsnapshot-signal" } },
     { name: 'metrics', kind: STRING, default: 'basic', usage: "Set level of detail for exported metrics, specify 'extensive' to include histogram metrics.", role: V3_ONLY },
     { name: 'listen-metrics-urls', kind: URLS, default: [], usage: 'List of URLs to listen on for the metrics and health endpoints.', role: { use: 'ignored', why: 'metrics and health are served on the client URLs' } },
   ]),
