@@ -71,12 +71,20 @@ async function serveKeys(opts: KeysRouteOptions, request: FastifyRequest, reply:
   // etcd checks the path as the request named it (after /v2/keys, uncleaned), once parsed.
   const accessKey = target.path.slice(KEYS_PREFIX.length);
   if (!(await keyAccessGranted(service.auth, request, reply, accessKey, parsed.request.recursive === true))) return reply;
+  // etcd counts a request once parsed and authorized, under QGET for a quorum read.
+  const metricMethod = method === 'GET' && parsed.request.quorum ? 'QGET' : method;
+  service.requestMetrics.received(metricMethod);
   if (parsed.request.wait) return serveWatch(reply, service, parsed.request, request.log);
+  const startedAt = performance.now();
   try {
-    return sendEvent(reply, service, await service.handle(parsed.request), parsed.noValueOnSuccess);
+    const sent = sendEvent(reply, service, await service.handle(parsed.request), parsed.noValueOnSuccess);
+    service.requestMetrics.succeeded(metricMethod, (performance.now() - startedAt) / 1000);
+    return sent;
   } catch (err) {
     if (!(err instanceof EtcdError)) request.log.warn({ err }, 'v2 request failed');
-    return sendEtcdError(reply, asEtcdError(err));
+    const etcdError = asEtcdError(err);
+    service.requestMetrics.failed(metricMethod, etcdError.status);
+    return sendEtcdError(reply, etcdError);
   }
 }
 

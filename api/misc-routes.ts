@@ -1,11 +1,13 @@
-// The small endpoints etcd serves beside the v2 API: /version, /health, /v2/machines, /metrics.
+// The small endpoints etcd serves beside the v2 API: /version, /health, /v2/machines, /metrics,
+// /debug/vars.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { MemberService } from '../src/server/member-service.js';
+import { debugVarsBody } from './debug-vars.js';
 import { goJSON } from './go-json.js';
 import { sendGoError, sendMethodNotAllowed, sendText } from './go-responses.js';
 import { ANY_METHOD } from './methods.js';
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply;
+type Handler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>;
 
 function route(app: FastifyInstance, url: string, allowed: readonly string[] | 'any', handler: Handler): void {
   app.route({
@@ -36,7 +38,10 @@ export function miscRoutes(app: FastifyInstance, service: MemberService, etcdVer
     return sendText(reply, body);
   });
 
-  route(app, '/metrics', 'any', (_request, reply) =>
-    sendText(reply.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8'), service.metricsText()),
+  route(app, '/metrics', 'any', async (_request, reply) =>
+    sendText(reply.header('Content-Type', 'text/plain; version=0.0.4; charset=utf-8'), await service.metricsText()),
+  );
+  route(app, '/debug/vars', ['GET'], (_request, reply) =>
+    sendText(reply.header('Content-Type', 'application/json; charset=utf-8'), debugVarsBody(service.raftStatus())),
   );
 }

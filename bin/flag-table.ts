@@ -40,9 +40,20 @@ export interface FlagDef {
   role: FlagRole;
   /** Accepted but, as in etcd, left out of the help. */
   hidden?: boolean;
+  /**
+   * How etcd 3.4's --config-file spells this setting; absent: a top-level key named as the flag,
+   * holding a value of the flag's kind. 'none': etcd 3.4 reads no key for it; 'list': a YAML list
+   * of strings where the flag takes them comma-separated; under: a key inside a TLS section.
+   */
+  file?: 'none' | 'list' | { under: TlsSection; key: string };
 }
 
+export type TlsSection = 'client-transport-security' | 'peer-transport-security';
+
 const READ: FlagRole = { use: 'read' };
+const NO_KEY = 'none' as const;
+const CLIENT_TLS = (key: string) => ({ under: 'client-transport-security', key }) as const;
+const PEER_TLS = (key: string) => ({ under: 'peer-transport-security', key }) as const;
 const V3_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the etcd v3 API' };
 const PROXY_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the v2 proxy, which raftkv does not have' };
 
@@ -109,22 +120,22 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'enable-v2', kind: BOOL, default: false, usage: 'Accept etcd V2 client requests.', role: { use: 'ignored', why: 'the v2 API is always on' } },
   ]),
   ...section('Security', [
-    { name: 'cert-file', kind: STRING, default: '', usage: 'Path to the client server TLS cert file.', role: READ },
-    { name: 'key-file', kind: STRING, default: '', usage: 'Path to the client server TLS key file.', role: READ },
-    { name: 'client-cert-auth', kind: BOOL, default: false, usage: 'Enable client cert authentication.', role: READ },
-    { name: 'client-crl-file', kind: STRING, default: '', usage: 'Path to the client certificate revocation list file.', role: READ },
-    { name: 'client-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for client cert authentication.', role: READ },
-    { name: 'trusted-ca-file', kind: STRING, default: '', usage: 'Path to the client server TLS trusted CA cert file.', role: READ },
-    { name: 'auto-tls', kind: BOOL, default: false, usage: 'Client TLS using generated certificates.', role: READ },
-    { name: 'peer-cert-file', kind: STRING, default: '', usage: 'Path to the peer server TLS cert file.', role: READ },
-    { name: 'peer-key-file', kind: STRING, default: '', usage: 'Path to the peer server TLS key file.', role: READ },
-    { name: 'peer-client-cert-auth', kind: BOOL, default: false, usage: 'Enable peer client cert authentication.', role: READ },
-    { name: 'peer-trusted-ca-file', kind: STRING, default: '', usage: 'Path to the peer server TLS trusted CA file.', role: READ },
-    { name: 'peer-cert-allowed-cn', kind: STRING, default: '', usage: 'Required CN for client certs connecting to the peer endpoint.', role: READ },
-    { name: 'peer-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for inter peer authentication.', role: READ },
-    { name: 'peer-auto-tls', kind: BOOL, default: false, usage: 'Peer TLS using self-generated certificates if --peer-key-file and --peer-cert-file are not provided.', role: READ },
-    { name: 'peer-crl-file', kind: STRING, default: '', usage: 'Path to the peer certificate revocation list file.', role: READ },
-    { name: 'cipher-suites', kind: STRING, default: '', usage: 'Comma-separated list of supported TLS cipher suites between client/server and peers.', role: READ },
+    { name: 'cert-file', kind: STRING, default: '', usage: 'Path to the client server TLS cert file.', role: READ, file: CLIENT_TLS('cert-file') },
+    { name: 'key-file', kind: STRING, default: '', usage: 'Path to the client server TLS key file.', role: READ, file: CLIENT_TLS('key-file') },
+    { name: 'client-cert-auth', kind: BOOL, default: false, usage: 'Enable client cert authentication.', role: READ, file: CLIENT_TLS('client-cert-auth') },
+    { name: 'client-crl-file', kind: STRING, default: '', usage: 'Path to the client certificate revocation list file.', role: READ, file: NO_KEY },
+    { name: 'client-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for client cert authentication.', role: READ, file: NO_KEY },
+    { name: 'trusted-ca-file', kind: STRING, default: '', usage: 'Path to the client server TLS trusted CA cert file.', role: READ, file: CLIENT_TLS('trusted-ca-file') },
+    { name: 'auto-tls', kind: BOOL, default: false, usage: 'Client TLS using generated certificates.', role: READ, file: CLIENT_TLS('auto-tls') },
+    { name: 'peer-cert-file', kind: STRING, default: '', usage: 'Path to the peer server TLS cert file.', role: READ, file: PEER_TLS('cert-file') },
+    { name: 'peer-key-file', kind: STRING, default: '', usage: 'Path to the peer server TLS key file.', role: READ, file: PEER_TLS('key-file') },
+    { name: 'peer-client-cert-auth', kind: BOOL, default: false, usage: 'Enable peer client cert authentication.', role: READ, file: PEER_TLS('client-cert-auth') },
+    { name: 'peer-trusted-ca-file', kind: STRING, default: '', usage: 'Path to the peer server TLS trusted CA file.', role: READ, file: PEER_TLS('trusted-ca-file') },
+    { name: 'peer-cert-allowed-cn', kind: STRING, default: '', usage: 'Required CN for client certs connecting to the peer endpoint.', role: READ, file: NO_KEY },
+    { name: 'peer-cert-allowed-hostname', kind: STRING, default: '', usage: 'Allowed TLS hostname for inter peer authentication.', role: READ, file: NO_KEY },
+    { name: 'peer-auto-tls', kind: BOOL, default: false, usage: 'Peer TLS using self-generated certificates if --peer-key-file and --peer-cert-file are not provided.', role: READ, file: PEER_TLS('auto-tls') },
+    { name: 'peer-crl-file', kind: STRING, default: '', usage: 'Path to the peer certificate revocation list file.', role: READ, file: NO_KEY },
+    { name: 'cipher-suites', kind: STRING, default: '', usage: 'Comma-separated list of supported TLS cipher suites between client/server and peers.', role: READ, file: 'list' },
     { name: 'cors', kind: { type: 'cors' }, default: D.cors, usage: 'Comma-separated whitelist of origins for CORS, or cross-origin resource sharing, (empty or * means allow all).', role: READ },
     { name: 'host-whitelist', kind: STRING, default: '*', usage: 'Acceptable hostnames from HTTP client requests, if server is not secure (empty or * means allow all).', role: { use: 'refused', why: 'a Host header whitelist is not supported yet' } },
   ]),
@@ -134,14 +145,14 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'auth-token-ttl', kind: UINT, default: 300n, usage: 'Time (in seconds) of the auth-token-ttl.', role: V3_ONLY },
   ]),
   ...section('Profiling and Monitoring', [
-    { name: 'enable-pprof', kind: BOOL, default: false, usage: 'Enable runtime profiling data via HTTP server.', role: V3_ONLY },
+    { name: 'enable-pprof', kind: BOOL, default: false, usage: 'Enable runtime profiling data via HTTP server.', role: { use: 'refused', why: "/debug/pprof serves Go runtime profiles, which a Node.js process does not have; profile raftkv with node's --cpu-prof or --heapsnapshot-signal" } },
     { name: 'metrics', kind: STRING, default: 'basic', usage: "Set level of detail for exported metrics, specify 'extensive' to include histogram metrics.", role: V3_ONLY },
     { name: 'listen-metrics-urls', kind: URLS, default: [], usage: 'List of URLs to listen on for the metrics and health endpoints.', role: { use: 'ignored', why: 'metrics and health are served on the client URLs' } },
   ]),
   ...section('Logging', [
     { name: 'logger', kind: STRING, default: 'capnslog', usage: "Specify 'zap' for structured logging or 'capnslog'.", role: { use: 'ignored', why: 'raftkv always logs JSON lines' } },
-    { name: 'log-outputs', kind: STRING, default: 'default', usage: "Specify 'stdout' or 'stderr' to skip journald logging even when running under systemd, or list of comma separated output targets.", role: { use: 'ignored', why: 'raftkv always logs to stdout' } },
-    { name: 'log-output', kind: STRING, default: 'default', usage: 'Deprecated: use --log-outputs.', role: { use: 'ignored', why: 'raftkv always logs to stdout' }, hidden: true },
+    { name: 'log-outputs', kind: STRING, default: 'default', usage: "Specify 'stdout' or 'stderr' to skip journald logging even when running under systemd, or list of comma separated output targets.", role: { use: 'ignored', why: 'raftkv always logs to stdout' }, file: 'list' },
+    { name: 'log-output', kind: STRING, default: 'default', usage: 'Deprecated: use --log-outputs.', role: { use: 'ignored', why: 'raftkv always logs to stdout' }, hidden: true, file: 'list' },
     { name: 'log-level', kind: STRING, default: D.logLevel, usage: 'Configures log level. Only supports debug, info, warn, error, panic, or fatal.', role: READ },
   ]),
   ...section('v2 Proxy', [
@@ -159,7 +170,7 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'experimental-backend-bbolt-freelist-type', kind: STRING, default: 'array', usage: 'ExperimentalBackendFreelistType specifies the type of freelist that boltdb backend uses.', role: V3_ONLY },
     { name: 'experimental-enable-lease-checkpoint', kind: BOOL, default: false, usage: 'Persist lease remainingTTL to prevent indefinite auto-renewal of long lived leases.', role: V3_ONLY },
     { name: 'experimental-compaction-batch-limit', kind: INT, default: 1000n, usage: 'Sets the maximum revisions deleted in each compaction batch.', role: V3_ONLY },
-    { name: 'experimental-peer-skip-client-san-verification', kind: BOOL, default: false, usage: 'Skip verification of SAN field in client certificate for peer connections.', role: READ },
+    { name: 'experimental-peer-skip-client-san-verification', kind: BOOL, default: false, usage: 'Skip verification of SAN field in client certificate for peer connections.', role: READ, file: NO_KEY },
     { name: 'experimental-watch-progress-notify-interval', kind: DURATION, default: '10m', usage: 'Duration of periodical watch progress notification.', role: V3_ONLY },
     { name: 'experimental-warning-apply-duration', kind: DURATION, default: '100ms', usage: 'Warning is generated if requests take more than this duration.', role: V3_ONLY },
     { name: 'enable-grpc-gateway', kind: BOOL, default: true, usage: 'Enable GRPC gateway.', role: V3_ONLY, hidden: true },
@@ -169,14 +180,14 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'unsafe-no-fsync', kind: BOOL, default: false, usage: 'Disables fsync, unsafe, will cause data loss.', role: { use: 'ignored', why: 'raftkv always fsyncs' }, hidden: true },
   ]),
   ...section('To be deprecated', [
-    { name: 'ca-file', kind: STRING, default: '', usage: "DEPRECATED (etcd 2): the same as '--trusted-ca-file <file> --client-cert-auth'.", role: READ, hidden: true },
-    { name: 'peer-ca-file', kind: STRING, default: '', usage: "DEPRECATED (etcd 2): the same as '--peer-trusted-ca-file <file> --peer-client-cert-auth'.", role: READ, hidden: true },
+    { name: 'ca-file', kind: STRING, default: '', usage: "DEPRECATED (etcd 2): the same as '--trusted-ca-file <file> --client-cert-auth'.", role: READ, hidden: true, file: NO_KEY },
+    { name: 'peer-ca-file', kind: STRING, default: '', usage: "DEPRECATED (etcd 2): the same as '--peer-trusted-ca-file <file> --peer-client-cert-auth'.", role: READ, hidden: true, file: NO_KEY },
     { name: 'debug', kind: BOOL, default: false, usage: "Enable debug-level logging. Use '--log-level=debug' instead.", role: READ },
     { name: 'log-package-levels', kind: STRING, default: '', usage: "Specify a particular log level for each etcd package (eg: 'etcdmain=CRITICAL,etcdserver=DEBUG').", role: { use: 'ignored', why: 'raftkv has one log level' } },
   ]),
   ...section('Command', [
-    { name: 'version', kind: BOOL, default: false, usage: 'Print the version and exit.', role: READ, hidden: true },
-    { name: 'config-file', kind: STRING, default: '', usage: 'Path to the server configuration file.', role: { use: 'refused', why: 'configuration files are not supported; use flags or ETCD_* environment variables' }, hidden: true },
-    ...LEGACY_NAMES.map((name): Row => ({ name, kind: { type: 'legacy' }, default: false, usage: '', role: { use: 'legacy' }, hidden: true })),
+    { name: 'version', kind: BOOL, default: false, usage: 'Print the version and exit.', role: READ, hidden: true, file: NO_KEY },
+    { name: 'config-file', kind: STRING, default: '', usage: 'Path to the server configuration file.', role: READ, hidden: true, file: NO_KEY },
+    ...LEGACY_NAMES.map((name): Row => ({ name, kind: { type: 'legacy' }, default: false, usage: '', role: { use: 'legacy' }, hidden: true, file: NO_KEY })),
   ]),
 ];

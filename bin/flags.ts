@@ -1,10 +1,14 @@
 // The command line and ETCD_* environment of `raftkv`, read the way etcd 3.4 reads its own, into
 // a MemberConfig. Steps, in etcd's order: Go flag parsing (syntax errors exit 2), no positional
-// arguments, --version, environment variables, then the checks of the assembled configuration
-// (these exit 1). Pure: nothing is printed, the caller reports the outcome.
+// arguments, --version, then either the configuration file (--config-file or ETCD_CONFIG_FILE,
+// which, as in etcd 3.4, replaces every other flag and variable) or the environment variables,
+// then the checks of the assembled configuration (these exit 1). Nothing is printed: the caller
+// reports the outcome.
+import { readFileSync } from 'node:fs';
 import { DEFAULT_NAME, defaultConfig, defaultDataDir } from '../src/server/config.js';
 import type { InitialClusterMember, MemberConfig } from '../src/server/config.js';
-import { applyEnv } from './etcd-env.js';
+import { applyConfigFile } from './config-file.js';
+import { applyEnv, envName } from './etcd-env.js';
 import { parseEtcdUrl } from './etcd-urls.js';
 import { FlagSet } from './flag-set.js';
 import { FLAGS } from './flag-table.js';
@@ -26,25 +30,26 @@ export type ParseOutcome =
 /** Lists of URLs raftkv listens on or hands to others. */
 const URL_FLAGS = ['listen-peer-urls', 'listen-client-urls', 'initial-advertise-peer-urls', 'advertise-client-urls'];
 
-export function parseArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ParseOutcome {
-  const flags = new FlagSet(FLAGS);
-  const commandLine = flags.parse(argv);
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function parseArgs(argv: readonly string[], env: Env, readFile = (path: string) => readFileSync(path, 'utf8')): ParseOutcome {
+  const commandLineFlags = new FlagSet(FLAGS);
+  const commandLine = commandLineFlags.parse(argv);
   if (commandLine.kind === 'help') return { kind: 'help', text: helpText(FLAGS) };
   if (commandLine.kind === 'error') return { kind: 'error', exitCode: 2, message: `${commandLine.message}\n${USAGE}`, notices: [] };
   if (commandLine.positional.length > 0) return verifyingError(`'${commandLine.positional[0]}' is not a valid flag`, []);
-  if (flags.bool('version')) return { kind: 'version', text: versionText() };
+  if (commandLineFlags.bool('version')) return { kind: 'version', text: versionText() };
 
-  const fromEnv = applyEnv(flags, env);
-  const notices = [...flags.warnings, ...fromEnv.notices];
-  if (!fromEnv.ok) {
-    return fromEnv.verifying ? verifyingError(fromEnv.message, notices) : { kind: 'error', exitCode: 1, message: fromEnv.message, notices };
-  }
+  const configFile = commandLineFlags.string('config-file') || (env[envName('config-file')] ?? '');
+  const read = configFile ? readConfigFile(commandLineFlags, env, configFile, readFile) : readEnv(commandLineFlags, env);
+  if (read.kind === 'error') return read;
+  const { flags, notices } = read;
 
   const refusal = findRefusal(flags);
   if (refusal) return { kind: 'error', exitCode: 1, message: refusal, notices };
   notices.push(...ignoredFlagNotices(flags));
 
-  const built = buildConfig(flags, notices);
+  const built = buildConfig(flags, notices, configFile !== '');
   if (typeof built === 'string') return verifyingError(built, notices);
   const clusterText = initialClusterText(flags, built);
   const bootstrapSources = [built.discovery, clusterText, built.discoverySrv].filter((source) => source).length;
@@ -66,7 +71,44 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   return { kind: 'start', config, notices };
 }
 
-function verifyingError(reason: string, notices: string[]): ParseOutcome {
+type Read = { kind: 'read'; flags: FlagSet; notices: string[] } | ParseError;
+
+function readEnv(flags: FlagSet, env: Env): Read {
+  const fromEnv = applyEnv(flags, env);
+  const notices = [...flags.warnings, ...fromEnv.notices];
+  if (fromEnv.ok) return { kind: 'read', flags, notices };
+  return fromEnv.verifying ? verifyingError(fromEnv.message, notices) : { kind: 'error', exitCode: 1, message: fromEnv.message, notices };
+}
+
+/** etcd 3.4 reads only the file then; what else was given is named, so nothing is dropped unsaid. */
+function readConfigFile(commandLine: FlagSet, env: Env, path: string, readFile: (path: string) => string): Read {
+  const notices = [`loading server configuration from ${JSON.stringify(path)}; other command line flags and ETCD_* variables are ignored, as in etcd 3.4`];
+  for (const def of commandLine.all()) {
+    if (def.name !== 'config-file' && commandLine.isGiven(def.name)) notices.push(`${flagText(commandLine, def)} is ignored: --config-file is given`);
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('ETCD_') && key !== envName('config-file') && value) notices.push(`environment variable ${key} is ignored: --config-file is given`);
+  }
+  let text: string;
+  try {
+    text = readFile(path);
+  } catch (err) {
+    return verifyingError(openError(path, err as NodeJS.ErrnoException), notices);
+  }
+  const flags = new FlagSet(FLAGS);
+  const problem = applyConfigFile(flags, path, text);
+  return problem ? verifyingError(problem, notices) : { kind: 'read', flags, notices };
+}
+
+/** Go's os.Open error text. */
+function openError(path: string, err: NodeJS.ErrnoException): string {
+  const reasons: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' };
+  return `open ${path}: ${(err.code && reasons[err.code]) ?? err.message}`;
+}
+
+type ParseError = Extract<ParseOutcome, { kind: 'error' }>;
+
+function verifyingError(reason: string, notices: string[]): ParseError {
   const hint =
     reason === ADVERTISE_CLIENT_URLS_REQUIRED
       ? '\nWhen listening on specific address(es), this raftkv process must advertise accessible url(s) to each connected client.'
@@ -127,7 +169,7 @@ function flagText(flags: FlagSet, def: FlagDef): string {
 }
 
 /** Everything but the initial cluster, which has its own checks and errors. */
-function buildConfig(flags: FlagSet, notices: string[]): Omit<MemberConfig, 'initialCluster'> | string {
+function buildConfig(flags: FlagSet, notices: string[], fromFile: boolean): Omit<MemberConfig, 'initialCluster'> | string {
   const defaults = defaultConfig();
   const name = flags.string('name');
   const logLevel = flags.bool('debug') ? 'debug' : readLogLevel(flags.string('log-level'));
@@ -137,9 +179,10 @@ function buildConfig(flags: FlagSet, notices: string[]): Omit<MemberConfig, 'ini
     snapshotCount = defaults.snapshotCount;
     notices.push(`set snapshot count to default ${snapshotCount}`);
   }
-  // etcd drops the default advertised client URL once listen-client-urls is chosen explicitly.
-  const advertiseClientUrls =
-    flags.isGiven('listen-client-urls') && !flags.isGiven('advertise-client-urls') ? [] : flags.list('advertise-client-urls');
+  // etcd drops the default advertised client URL once listen-client-urls is chosen explicitly on
+  // the command line (configFromCmdLine); a configuration file keeps it.
+  const dropAdvertised = !fromFile && flags.isGiven('listen-client-urls') && !flags.isGiven('advertise-client-urls');
+  const advertiseClientUrls = dropAdvertised ? [] : flags.list('advertise-client-urls');
   return {
     name,
     dataDir: flags.string('data-dir') || defaultDataDir(name),

@@ -6,6 +6,7 @@ import type { MemberConfig } from '../src/server/config.js';
 import { resolveIdentity } from '../src/server/identity.js';
 import { createLogger } from '../src/server/logger.js';
 import { Member } from '../src/server/member.js';
+import { formatId } from '../src/server/ids.js';
 import { MemberMetrics } from '../src/server/metrics.js';
 import { systemClock } from '../src/server/seams.js';
 import { ETCD_SERVER_VERSION } from '../src/server/version.js';
@@ -48,10 +49,10 @@ export async function serve(config: MemberConfig): Promise<void> {
   // As etcd, the peer side's files are checked even with http peer URLs (they are for dialing too).
   const peerMaterial = config.peerTls && openMaterial(config.peerTls, systemClock, tlsLog(logger, 'peer'));
   const peerTls = peerTransportTls(config.peerTls, peerMaterial);
-  const metrics = new MemberMetrics();
+  let metrics: MemberMetrics | undefined;
   const log = await DurableLog.open(config.dataDir, {
     logger,
-    onSync: (ms) => metrics.fsyncDuration.observe(ms / 1000),
+    onSync: (ms) => metrics?.fsyncDuration.observe(ms / 1000),
     maxSnapshots: config.maxSnapshots,
   });
   let member: Member;
@@ -65,6 +66,7 @@ export async function serve(config: MemberConfig): Promise<void> {
     const { identity, knownMembers, how } = await resolveIdentity(bootstrap.config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
     const said = { restarted: 'restarting member from its data', joined: 'joining a running cluster', founded: 'starting a new member of a new cluster' };
     logger.info({ memberId: identity.memberId, clusterId: identity.clusterId, entries: loaded.entries.length }, said[how]);
+    metrics = new MemberMetrics({ memberId: formatId(identity.memberId), processMetrics: true });
     member = new Member({
       config,
       identity,
@@ -75,7 +77,10 @@ export async function serve(config: MemberConfig): Promise<void> {
       logger,
       metrics,
       peers: (handlers) =>
-        new PeerTransport({ ...handlers, memberId: identity.memberId, clusterId: identity.clusterId, listenUrls: config.listenPeerUrls, logger, tls: peerTls }),
+        new PeerTransport({
+          ...handlers,
+          onRoundTrip: (peer, ms) => metrics?.peerRoundTrip.observe({ To: formatId(peer) }, ms / 1000),
+          memberId: identity.memberId, clusterId: identity.clusterId, listenUrls: config.listenPeerUrls, logger, tls: peerTls }),
       knownMembers,
       onFatal: () => process.exit(1),
       onRemoved: () => void stop('removed from the cluster', 1),

@@ -61,7 +61,11 @@ export interface MemberService {
   /** Health as etcd reports it: true when a leader is known and recent. */
   healthy(): boolean;
   /** Prometheus text exposition. */
-  metricsText(): string;
+  metricsText(): Promise<string>;
+  /** Where the API reports each /v2/keys request (etcd's etcd_http_* metrics). */
+  readonly requestMetrics: RequestMetrics;
+  /** /debug/vars's "raft.status": this member's raft state as etcd's expvar prints it. */
+  raftStatus(): object;
 
   /**
    * Membership changes (POST, PUT, DELETE /v2/members). Ids are raftkv's 16-digit form, peer URLs
@@ -71,6 +75,13 @@ export interface MemberService {
   addMember?(peerURLs: string[]): Promise<MemberInfo>;
   updateMember?(id: string, peerURLs: string[]): Promise<void>;
   removeMember?(id: string): Promise<void>;
+}
+
+/** What the API reports of each /v2/keys request; watches are received, never succeeded or failed (as etcd). */
+export interface RequestMetrics {
+  received(method: string): void;
+  succeeded(method: string, seconds: number): void;
+  failed(method: string, code: number): void;
 }
 
 /** Why etcd refuses a membership change; the api turns it into etcd's status and message. */

@@ -16,11 +16,13 @@ import type { IdentityMeta } from './identity.js';
 import { handOverLeadership } from './leadership-transfer.js';
 import { LeaderTracker } from './leader-tracker.js';
 import type { Logger } from './logger.js';
-import type { MemberInfo, MemberService, RaftIndexes, WatchHandle } from './member-service.js';
+import type { MemberInfo, MemberService, RaftIndexes, RequestMetrics, WatchHandle } from './member-service.js';
 import { MembershipChanges } from './membership-changes.js';
+import { metricSource } from './metric-source.js';
 import type { MemberMetrics } from './metrics.js';
 import { Proposer, timeoutError } from './proposer.js';
 import { publishAttributes } from './publication.js';
+import { raftStatusJSON } from './raft-status-json.js';
 import { RaftDriver } from './raft-driver.js';
 import { ReadBatcher } from './read-batcher.js';
 import type { Clock, LogStore, PeerHandlers, PeerNetwork, Random } from './seams.js';
@@ -65,6 +67,7 @@ export class Member implements MemberService {
   private readonly ttl: TtlSync;
   private readonly peers: PeerNetwork;
   private stopping = false;
+  readonly requestMetrics: RequestMetrics;
 
   constructor(private readonly opts: MemberOptions) {
     const { config, identity, clock, logger, metrics } = opts;
@@ -73,11 +76,12 @@ export class Member implements MemberService {
     this.name = config.name;
     this.clock = clock;
     this.startedAt = clock.now();
+    this.requestMetrics = metrics.requests;
     const requestTimeoutMs = 5000 + 2 * config.electionTimeoutMs;
     const withNode = (fn: Parameters<RaftDriver['withNode']>[0]): void => void this.driver.withNode(fn);
 
     this.leader = new LeaderTracker(clock, (lead, state) => {
-      metrics.leaderChanges.inc();
+      if (lead) metrics.leaderChanges.inc(); // as etcd: a new leader, not the loss of one
       logger.info({ leader: lead || null, state }, lead ? 'leader elected' : 'leader lost');
     });
     this.proposer = new Proposer({
@@ -87,14 +91,13 @@ export class Member implements MemberService {
       withNode,
       requestTimeoutMs,
       electionTimeoutMs: config.electionTimeoutMs,
-      onCommitted: () => metrics.proposalsCommitted.inc(),
       onFailed: () => metrics.proposalsFailed.inc(),
       logger,
     });
     this.sm = new StateMachine(this.memberId, identity.initialMembers, {
       onOwnApplied: (seq, outcome) => this.proposer.applied(seq, outcome),
       onMembershipChanged: () => this.changes.changed(),
-    });
+    }, undefined, metrics.store);
     this.auth = memberAuth(() => this.sm.auth, this.proposer, this.memberId);
     this.peers = opts.peers({
       onMessages: (msgs) => this.driver.step(msgs),
@@ -175,11 +178,8 @@ export class Member implements MemberService {
       nextExpiration: () => this.sm.store.nextExpiration(),
       withNode,
     });
-    metrics.readFrom({
-      isLeader: () => (this.leader.isLeader ? 1 : 0),
-      watchers: () => this.sm.store.watcherCount,
-      appliedIndex: () => this.driver.applied,
-    });
+    const { leader, driver, proposer, sm, peers } = this;
+    metrics.readFrom(metricSource({ selfId: this.memberId, leader, driver, proposer, sm, peers }));
   }
 
   /** Listens for peers, links to them, starts raft and the loops, and publishes this member. */
@@ -260,7 +260,7 @@ export class Member implements MemberService {
     return this.leader.leader !== '';
   }
 
-  metricsText(): string {
+  metricsText(): Promise<string> {
     return this.opts.metrics.render();
   }
 
@@ -269,6 +269,7 @@ export class Member implements MemberService {
   removeMember = (id: string): Promise<void> => this.changes.remove(id);
 
   isLeader = (): boolean => this.leader.isLeader;
+  raftStatus = (): object => raftStatusJSON(this.driver.node.status());
 
   // ---- lifecycle ----
   /** SIGTERM: hand leadership to a caught-up peer if leader, flush what is in flight, close. */

@@ -28,8 +28,7 @@ export interface ProposerOptions {
   withNode(fn: (node: RawNode) => void): void;
   requestTimeoutMs: number;
   electionTimeoutMs: number;
-  /** Counts outcomes (the proposals_committed and proposals_failed metrics). */
-  onCommitted(): void;
+  /** A proposal timed out (etcd_server_proposals_failed_total). */
   onFailed(): void;
   logger: { warn(obj: object, msg: string): void };
 }
@@ -64,6 +63,11 @@ export class Proposer {
     if (outcome && 'error' in outcome) throw outcome.error;
   }
 
+  /** Proposals of this member still waiting to be applied (etcd_server_proposals_pending). */
+  get pending(): number {
+    return this.waiters.size;
+  }
+
   /** The state machine applied a command this member proposed. */
   applied(seq: number, outcome: ApplyOutcome | undefined): void {
     this.waiters.trigger(seq, outcome);
@@ -94,9 +98,7 @@ export class Proposer {
         this.opts.logger.warn({ err: String(err) }, 'proposing again failed'),
       );
     }
-    const outcome = await done;
-    this.opts.onCommitted();
-    return outcome;
+    return done;
   }
 
   /**

@@ -6,6 +6,7 @@ import { AuthState } from '../auth/auth-state.js';
 import type { AuthData, AuthResult } from '../auth/auth-state.js';
 import { applyAuthOp } from './auth-apply.js';
 import { Store } from '../store/store.js';
+import type { StoreObserver } from '../store/store.js';
 import { EtcdError } from '../store/types.js';
 import type { StoreEvent } from '../store/types.js';
 import { ConfChangeType } from '../../raft/index.js';
@@ -46,8 +47,9 @@ export class StateMachine implements Applier {
     founders: MembershipData,
     private readonly listener: ApplyListener,
     historySize = 1000,
+    storeObserver?: StoreObserver,
   ) {
-    this.store = new Store({ historySize });
+    this.store = new Store({ historySize, observer: storeObserver });
     this.membership = Membership.fromData(founders);
   }
 

@@ -25,6 +25,10 @@ export class Waiters<T> {
     this.nextSeq = clock.now() * SEQS_PER_MS + 1;
   }
 
+  get size(): number {
+    return this.pending.size;
+  }
+
   /** Reserves a sequence number and a promise that settles when trigger/fail is called or the deadline passes. */
   register(timeoutMs: number, onTimeout: () => unknown): { seq: number; done: Promise<T> } {
     const seq = this.nextSeq++;

@@ -20,7 +20,21 @@ export type { StoreWatcher } from './watcher-hub.js';
 export interface StoreOptions {
   /** Events kept for watches that start in the past (default 1000, as etcd). */
   historySize?: number;
+  /** Told of each operation as etcd's v2store reports it to its metrics. */
+  observer?: StoreObserver;
 }
+
+/** etcd's v2store metric reports: a read or write by action (failed ones too), an expiry, a watch. */
+export interface StoreObserver {
+  operation(action: string): void;
+  expired(): void;
+  watchRequested(): void;
+}
+
+/** The action label etcd reports each operation under. */
+const ACTIONS: Record<Exclude<Operation, 'gets'>, string> = {
+  sets: 'set', create: 'create', update: 'update', compareAndSwap: 'compareAndSwap', delete: 'delete', compareAndDelete: 'compareAndDelete',
+};
 
 export interface GetOptions {
   recursive?: boolean;
@@ -51,9 +65,11 @@ export class Store {
   private history: EventHistory;
   private readonly hub = new WatcherHub();
   private counters = new StoreStats();
+  private readonly observer?: StoreObserver;
 
   constructor(opts: StoreOptions = {}) {
     this.history = new EventHistory(opts.historySize ?? DEFAULT_HISTORY_SIZE);
+    this.observer = opts.observer;
   }
 
   /** The store index: the number of successful mutations (X-Etcd-Index). */
@@ -110,6 +126,7 @@ export class Store {
 
   /** A read: the node (a directory with its children, all of its subtree when recursive). */
   get(path: string, opts: GetOptions, now: number): StoreEvent {
+    this.observer?.operation(opts.recursive === true ? 'getRecursive' : 'get');
     return this.counted('gets', () => {
       const key = cleanPath(path);
       const node = this.tree.lookup(key, this.currentIndex);
@@ -128,6 +145,7 @@ export class Store {
       this.currentIndex = index;
       this.removeSubtree(node, key, ev);
       this.counters.recordExpiry();
+      this.observer?.expired();
       this.publish(ev);
       events.push(ev);
     }
@@ -146,6 +164,7 @@ export class Store {
    * watcher waits for the next match. Throws 401 when sinceIndex has left the history.
    */
   watch(path: string, opts: WatchOptions, onEvent: EventCallback, onCleared?: ClearedCallback): StoreWatcher {
+    this.observer?.watchRequested();
     const key = cleanPath(path);
     const recursive = opts.recursive === true;
     const sinceIndex = opts.sinceIndex || this.currentIndex + 1;
@@ -349,6 +368,7 @@ export class Store {
 
   /** Runs one operation: counts it as etcd does, then hands matched events to the watchers. */
   private counted<T>(op: Operation, run: () => T): T {
+    if (op !== 'gets') this.observer?.operation(ACTIONS[op]);
     let result: T;
     try {
       result = run();

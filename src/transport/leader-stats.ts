@@ -19,10 +19,11 @@ export class LeaderStats {
     this.follower(id).heartbeatSentAt ??= now;
   }
 
-  answered(id: string, now: number): void {
+  /** Returns the heartbeat's round trip in ms, when this answers one. */
+  answered(id: string, now: number): number | undefined {
     const f = this.follower(id);
     f.counts.success++;
-    if (f.heartbeatSentAt === undefined) return;
+    if (f.heartbeatSentAt === undefined) return undefined;
     const ms = now - f.heartbeatSentAt;
     f.heartbeatSentAt = undefined;
     f.n++;
@@ -36,6 +37,7 @@ export class LeaderStats {
       minimum: f.n === 1 ? ms : Math.min(f.latency.minimum, ms),
       maximum: Math.max(f.latency.maximum, ms),
     };
+    return ms;
   }
 
   failed(id: string): void {

@@ -38,6 +38,8 @@ export interface PeerTransportOptions {
   onUnreachable?(id: string): void;
   /** A peer refused this member's connection (REMOVED_MEMBER_REFUSAL: this member was removed). */
   onRefused?(id: string, reason: string): void;
+  /** A follower answered this leader's heartbeat after `ms` (etcd_network_peer_round_trip_time_seconds). */
+  onRoundTrip?(peer: string, ms: number): void;
   /** Members removed from the cluster, whose connections are refused. */
   isRemoved?(id: string): boolean;
   limits?: Partial<TransportLimits>;
@@ -216,7 +218,10 @@ export class PeerTransport {
     const now = Date.now();
     for (const m of msgs) {
       if (m.type === MessageType.App) this.appendsReceived++;
-      else if (m.type === MessageType.HeartbeatResp || m.type === MessageType.AppResp) this.followers.answered(m.from, now);
+      else if (m.type === MessageType.HeartbeatResp || m.type === MessageType.AppResp) {
+        const ms = this.followers.answered(m.from, now);
+        if (ms !== undefined) this.opts.onRoundTrip?.(m.from, ms);
+      }
     }
     this.opts.onMessages(msgs);
   }

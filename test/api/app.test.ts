@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.js';
+import { formatId } from '../../src/server/ids.js';
 import { MembershipError } from '../../src/server/member-service.js';
 import type { MemberService } from '../../src/server/member-service.js';
 import { EtcdError, ErrorCode } from '../../src/store/types.js';
@@ -128,6 +129,31 @@ describe('stats, health, version, machines and metrics', () => {
     const res = await start(new StoreMember()).inject({ method: 'POST', url: '/metrics' });
     expect(res.headers['content-type']).toBe('text/plain; version=0.0.4; charset=utf-8');
     expect(res.body).toContain('etcd_server_has_leader 1');
+  });
+
+  it('/debug/vars is expvar JSON in name order, GET only, as etcd', async () => {
+    const app = start(new StoreMember());
+    const res = await app.inject({ method: 'GET', url: '/debug/vars' });
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    const vars = JSON.parse(res.body) as Record<string, unknown>;
+    expect(Object.keys(vars)).toEqual(['cmdline', 'file_descriptor_limit', 'memstats', 'raft.status']);
+    expect(vars['raft.status']).toEqual({ id: formatId(SELF.id), raftState: 'StateLeader' });
+    expect(vars.memstats).toMatchObject({ rss: expect.any(Number), heapUsed: expect.any(Number) });
+    expect(res.body.split('\n')[1]).toMatch(/^"cmdline": \[/);
+    expect((await app.inject({ method: 'PUT', url: '/debug/vars' })).statusCode).toBe(405);
+  });
+
+  it('reports each /v2/keys request as etcd counts it: QGET for quorum reads, failures with their status, watches only received', async () => {
+    const member = new StoreMember();
+    const app = start(member);
+    await app.inject({ method: 'PUT', url: '/v2/keys/a', payload: 'value=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    await app.inject({ method: 'GET', url: '/v2/keys/a?quorum=true' });
+    await app.inject({ method: 'GET', url: '/v2/keys/missing' });
+    await app.inject({ method: 'GET', url: '/v2/keys/a?wait=true&waitIndex=1' });
+    await app.inject({ method: 'GET', url: '/v2/keys/a?ttl=x' }); // not parsed: not counted
+    expect(member.reported).toEqual([
+      'received PUT', 'succeeded PUT', 'received QGET', 'succeeded QGET', 'received GET', 'failed GET 404', 'received GET',
+    ]);
   });
 });
 

@@ -50,7 +50,7 @@ describe('a member proposing writes', () => {
     const err = await write.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EtcdError);
     expect((err as EtcdError).toJSON()).toMatchObject({ errorCode: 300, cause: expect.stringMatching(/^etcdserver: request timed out/) });
-    expect(lonely.metrics.proposalsFailed.value).toBe(1);
+    expect((await lonely.metrics.proposalsFailed.get()).values[0]?.value).toBe(1);
     c.net.heal();
     await c.clock.until(() => lonely.member.leaderId() !== undefined, 'the member rejoined a leader');
     await c.within(lonely.member.handle(c.request({ method: 'PUT', path: '/k', val: 'after' })), 'a write after healing');
@@ -220,12 +220,23 @@ describe('statistics', () => {
 });
 
 describe('metrics', () => {
-  it('apply durations are recorded for every applied batch', async () => {
+  const sample = (text: string, line: string): number => Number(new RegExp(`^${line} (\\S+)$`, 'm').exec(text)?.[1]);
+
+  it('apply durations, leadership and raft indexes under etcd\'s names', async () => {
     const c = await started();
     const leader = c.leader()!;
-    const before = leader.metrics.render();
+    const before = await leader.metrics.render();
     await c.within(leader.member.handle(c.request({ method: 'PUT', path: '/m', val: 'v' })), 'a write');
-    const count = (text: string): number => Number(/raftkv_server_apply_duration_seconds_count (\d+)/.exec(text)![1]);
-    expect(count(leader.metrics.render())).toBeGreaterThan(count(before));
+    const after = await leader.metrics.render();
+    expect(sample(after, 'raftkv_server_apply_duration_seconds_count')).toBeGreaterThan(sample(before, 'raftkv_server_apply_duration_seconds_count'));
+    expect(sample(after, 'etcd_server_is_leader')).toBe(1);
+    expect(sample(after, 'etcd_server_has_leader')).toBe(1);
+    expect(sample(after, 'etcd_server_leader_changes_seen_total')).toBe(1);
+    expect(sample(after, 'etcd_server_proposals_committed_total')).toBe(leader.member.indexes().raftIndex);
+    expect(sample(after, 'etcd_server_proposals_pending')).toBe(0);
+    expect(sample(after, 'etcd_debugging_store_writes_total{action="set"}')).toBe(1);
+    const follower = await c.follower().metrics.render();
+    expect(sample(follower, 'etcd_server_is_leader')).toBe(0);
+    expect(sample(follower, 'etcd_server_has_leader')).toBe(1);
   });
 });

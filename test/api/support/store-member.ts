@@ -3,6 +3,7 @@
 import { AuthService } from '../../../src/auth/auth-service.js';
 import { AuthState } from '../../../src/auth/auth-state.js';
 import { applyAuthOp } from '../../../src/server/auth-apply.js';
+import { formatId } from '../../../src/server/ids.js';
 import { MembershipError } from '../../../src/server/member-service.js';
 import type { MemberInfo, MemberService, RaftIndexes, WatchHandle } from '../../../src/server/member-service.js';
 import { Store } from '../../../src/store/store.js';
@@ -96,8 +97,20 @@ export class StoreMember implements MemberService {
     return this.isHealthy;
   }
 
-  metricsText(): string {
+  /** The request metrics the API reported, in order, for tests to read. */
+  readonly reported: string[] = [];
+  readonly requestMetrics = {
+    received: (method: string) => void this.reported.push(`received ${method}`),
+    succeeded: (method: string) => void this.reported.push(`succeeded ${method}`),
+    failed: (method: string, code: number) => void this.reported.push(`failed ${method} ${code}`),
+  };
+
+  async metricsText(): Promise<string> {
     return '# TYPE etcd_server_has_leader gauge\netcd_server_has_leader 1\n';
+  }
+
+  raftStatus(): object {
+    return { id: formatId(this.memberId), raftState: this.leader === this.memberId ? 'StateLeader' : 'StateFollower' };
   }
 
   async addMember(peerURLs: string[]): Promise<MemberInfo> {

@@ -186,7 +186,7 @@ export class MemberCluster {
 
   /** Starts a member (a founder, or a newcomer with the identity the cluster gave it) on a fresh disk. */
   async launch(config: MemberConfig, identity: IdentityMeta, log = new MemoryLogStore(identity.bootstrap)): Promise<RunningMember> {
-    const metrics = new MemberMetrics();
+    const metrics = new MemberMetrics({ memberId: identity.memberId, processMetrics: false });
     const running: RunningMember = { name: config.name, identity, member: undefined!, log, metrics, fatal: [], removed: false };
     running.member = new Member({
       config,
