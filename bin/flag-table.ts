@@ -45,7 +45,6 @@ export interface FlagDef {
 const READ: FlagRole = { use: 'read' };
 const V3_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the etcd v3 API' };
 const DISCOVERY: FlagRole = { use: 'refused', why: 'discovery is not supported; bootstrap with --initial-cluster' };
-const PROXY_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the v2 proxy, which raftkv does not have' };
 
 const STRING = { type: 'string' } as const;
 const BOOL = { type: 'bool' } as const;
@@ -146,12 +145,12 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'log-level', kind: STRING, default: D.logLevel, usage: 'Configures log level. Only supports debug, info, warn, error, panic, or fatal.', role: READ },
   ]),
   ...section('v2 Proxy', [
-    { name: 'proxy', kind: { type: 'choice', choices: ['off', 'readonly', 'on'] }, default: 'off', usage: "Proxy mode setting ('off', 'readonly' or 'on').", role: { use: 'refused', why: 'the v2 proxy is not supported' } },
-    { name: 'proxy-failure-wait', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) an endpoint will be held in a failed state.', role: PROXY_ONLY },
-    { name: 'proxy-refresh-interval', kind: UINT, default: 30000n, usage: 'Time (in milliseconds) of the endpoints refresh interval.', role: PROXY_ONLY },
-    { name: 'proxy-dial-timeout', kind: UINT, default: 1000n, usage: 'Time (in milliseconds) for a dial to timeout.', role: PROXY_ONLY },
-    { name: 'proxy-write-timeout', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) for a write to timeout.', role: PROXY_ONLY },
-    { name: 'proxy-read-timeout', kind: UINT, default: 0n, usage: 'Time (in milliseconds) for a read to timeout.', role: PROXY_ONLY },
+    { name: 'proxy', kind: { type: 'choice', choices: ['off', 'readonly', 'on'] }, default: 'off', usage: "Proxy mode setting ('off', 'readonly' or 'on').", role: READ },
+    { name: 'proxy-failure-wait', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) an endpoint will be held in a failed state.', role: READ },
+    { name: 'proxy-refresh-interval', kind: UINT, default: 30000n, usage: 'Time (in milliseconds) of the endpoints refresh interval.', role: READ },
+    { name: 'proxy-dial-timeout', kind: UINT, default: 1000n, usage: 'Time (in milliseconds) for a dial to timeout.', role: READ },
+    { name: 'proxy-write-timeout', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) for a write to timeout.', role: READ },
+    { name: 'proxy-read-timeout', kind: UINT, default: 0n, usage: 'Time (in milliseconds) for a read to timeout.', role: READ },
   ]),
   ...section('Experimental feature', [
     { name: 'experimental-initial-corrupt-check', kind: BOOL, default: false, usage: 'Enable to check data corruption before serving any client/peer traffic.', role: V3_ONLY },

@@ -55,7 +55,8 @@ export function parseArgs(argv: readonly string[], env: Readonly<Record<string, 
   const config = { ...built, initialCluster, ...(tls.clientTls ? { clientTls: tls.clientTls } : {}), ...(tls.peerTls ? { peerTls: tls.peerTls } : {}) };
   const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map(urlRefusal).find((r) => r !== undefined);
   if (unsupportedPeer) return { kind: 'error', exitCode: 1, message: `--initial-cluster: ${unsupportedPeer}`, notices };
-  const clusterProblem = checkInitialCluster(config);
+  // A proxy is no member of the cluster it names (etcd checks the initial cluster only when starting a member).
+  const clusterProblem = config.proxy.mode === 'off' ? checkInitialCluster(config) : undefined;
   if (clusterProblem) return { kind: 'error', exitCode: 1, message: clusterProblem, notices };
   return { kind: 'start', config, notices };
 }
@@ -149,5 +150,13 @@ function buildConfig(flags: FlagSet, notices: string[]): Omit<MemberConfig, 'ini
     logLevel,
     preVote: flags.bool('pre-vote'),
     strictReconfigCheck: flags.bool('strict-reconfig-check'),
+    proxy: {
+      mode: flags.string('proxy') as MemberConfig['proxy']['mode'],
+      failureWaitMs: flags.number('proxy-failure-wait'),
+      refreshIntervalMs: flags.number('proxy-refresh-interval'),
+      dialTimeoutMs: flags.number('proxy-dial-timeout'),
+      writeTimeoutMs: flags.number('proxy-write-timeout'),
+      readTimeoutMs: flags.number('proxy-read-timeout'),
+    },
   };
 }

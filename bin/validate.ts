@@ -24,7 +24,8 @@ export function validateConfig(config: Omit<MemberConfig, 'initialCluster'>): st
     checkHostUrls('initial-advertise-peer-urls', config.initialAdvertisePeerUrls) ??
     checkHostUrls('advertise-client-urls', config.advertiseClientUrls) ??
     checkTimeouts(config) ??
-    (config.listenClientUrls.length > 0 && config.advertiseClientUrls.length === 0 ? ADVERTISE_CLIENT_URLS_REQUIRED : undefined)
+    // A proxy advertises nothing (etcd's mayBeProxy).
+    (config.listenClientUrls.length > 0 && config.advertiseClientUrls.length === 0 && config.proxy.mode === 'off' ? ADVERTISE_CLIENT_URLS_REQUIRED : undefined)
   );
 }
 
