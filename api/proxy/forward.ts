@@ -107,6 +107,8 @@ function relay(answer: IncomingMessage, res: ServerResponse, preset: readonly st
   // The member's Date is passed on; Node adds its own only when there is none.
   res.sendDate = answer.headers.date === undefined;
   res.writeHead(answer.statusCode ?? 502, headers);
+  // Sent now, not with the first body bytes: a watch's client learns at once that it is registered.
+  res.flushHeaders();
   const sized = answer.headers['content-length'] !== undefined;
   answer.on('data', (chunk: Buffer) => {
     if (res.write(chunk)) return;
