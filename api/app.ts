@@ -45,9 +45,14 @@ export function answerUnparseable(err: Error & { code?: string }, socket: Socket
   socket.end(err.code === 'HPE_HEADER_OVERFLOW' ? rawBadRequest(431, 'Request Header Fields Too Large') : rawBadRequest());
 }
 
-export function buildApp(service: MemberService, opts: AppOptions): FastifyInstance {
+/**
+ * A fastify app that meets requests as Go's server does: targets parsed and routed as Go routes
+ * them, every method routed and no body read before the handler, unparseable requests answered
+ * as Go answers them. A member's app and a proxy's start from it.
+ */
+export function goLikeApp(logger: FastifyBaseLogger | undefined): FastifyInstance {
   const app = Fastify({
-    loggerInstance: opts.logger,
+    loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     exposeHeadRoutes: false,
     // Parameters, paths and bodies are read the way Go reads them, not by fastify.
@@ -61,6 +66,11 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
 
   // No body is parsed by fastify: the routes read forms and JSON themselves, bounded.
   for (const method of ANY_METHOD) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
+  return app;
+}
+
+export function buildApp(service: MemberService, opts: AppOptions): FastifyInstance {
+  const app = goLikeApp(opts.logger);
   app.addHook('onRequest', edgeHook(corsPolicy(opts.cors ?? ['*'])));
 
   keysRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });

@@ -23,6 +23,11 @@ export function routeUrlOf(raw: IncomingMessage): string {
   return escapePath(target.path);
 }
 
+/** The target of a request, or undefined when Go could not have parsed it. */
+export function parsedTargetOf(request: FastifyRequest): RequestTarget | undefined {
+  return targets.get(request.raw);
+}
+
 /** The target of a request that passed the edge. */
 export function targetOf(request: FastifyRequest): RequestTarget {
   const target = targets.get(request.raw);

@@ -55,7 +55,6 @@ const NO_KEY = 'none' as const;
 const CLIENT_TLS = (key: string) => ({ under: 'client-transport-security', key }) as const;
 const PEER_TLS = (key: string) => ({ under: 'peer-transport-security', key }) as const;
 const V3_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the etcd v3 API' };
-const PROXY_ONLY: FlagRole = { use: 'ignored', why: 'it only matters to the v2 proxy, which raftkv does not have' };
 
 const STRING = { type: 'string' } as const;
 const BOOL = { type: 'bool' } as const;
@@ -156,12 +155,12 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'log-level', kind: STRING, default: D.logLevel, usage: 'Configures log level. Only supports debug, info, warn, error, panic, or fatal.', role: READ },
   ]),
   ...section('v2 Proxy', [
-    { name: 'proxy', kind: { type: 'choice', choices: ['off', 'readonly', 'on'] }, default: 'off', usage: "Proxy mode setting ('off', 'readonly' or 'on').", role: { use: 'refused', why: 'the v2 proxy is not supported' } },
-    { name: 'proxy-failure-wait', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) an endpoint will be held in a failed state.', role: PROXY_ONLY },
-    { name: 'proxy-refresh-interval', kind: UINT, default: 30000n, usage: 'Time (in milliseconds) of the endpoints refresh interval.', role: PROXY_ONLY },
-    { name: 'proxy-dial-timeout', kind: UINT, default: 1000n, usage: 'Time (in milliseconds) for a dial to timeout.', role: PROXY_ONLY },
-    { name: 'proxy-write-timeout', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) for a write to timeout.', role: PROXY_ONLY },
-    { name: 'proxy-read-timeout', kind: UINT, default: 0n, usage: 'Time (in milliseconds) for a read to timeout.', role: PROXY_ONLY },
+    { name: 'proxy', kind: { type: 'choice', choices: ['off', 'readonly', 'on'] }, default: 'off', usage: "Proxy mode setting ('off', 'readonly' or 'on').", role: READ },
+    { name: 'proxy-failure-wait', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) an endpoint will be held in a failed state.', role: READ },
+    { name: 'proxy-refresh-interval', kind: UINT, default: 30000n, usage: 'Time (in milliseconds) of the endpoints refresh interval.', role: READ },
+    { name: 'proxy-dial-timeout', kind: UINT, default: 1000n, usage: 'Time (in milliseconds) for a dial to timeout.', role: READ },
+    { name: 'proxy-write-timeout', kind: UINT, default: 5000n, usage: 'Time (in milliseconds) for a write to timeout.', role: READ },
+    { name: 'proxy-read-timeout', kind: UINT, default: 0n, usage: 'Time (in milliseconds) for a read to timeout.', role: READ },
   ]),
   ...section('Experimental feature', [
     { name: 'experimental-initial-corrupt-check', kind: BOOL, default: false, usage: 'Enable to check data corruption before serving any client/peer traffic.', role: V3_ONLY },

@@ -65,8 +65,9 @@ export function parseArgs(argv: readonly string[], env: Env, readFile = (path: s
   const config = { ...built, initialCluster, ...(tls.clientTls ? { clientTls: tls.clientTls } : {}), ...(tls.peerTls ? { peerTls: tls.peerTls } : {}) };
   const unsupportedPeer = initialCluster.flatMap((m) => m.peerUrls).map(urlRefusal).find((r) => r !== undefined);
   if (unsupportedPeer) return { kind: 'error', exitCode: 1, message: `--initial-cluster: ${unsupportedPeer}`, notices };
-  // With discovery the initial cluster is found at start, and checked then.
-  const clusterProblem = config.discovery || config.discoverySrv ? undefined : checkInitialCluster(config);
+  // With discovery the initial cluster is found at start, and checked then; a proxy is no member of
+  // the cluster it names (etcd checks the initial cluster only when starting a member).
+  const clusterProblem = config.proxy.mode !== 'off' || config.discovery || config.discoverySrv ? undefined : checkInitialCluster(config);
   if (clusterProblem) return { kind: 'error', exitCode: 1, message: clusterProblem, notices };
   return { kind: 'start', config, notices };
 }
@@ -202,6 +203,14 @@ function buildConfig(flags: FlagSet, notices: string[], fromFile: boolean): Omit
     logLevel,
     preVote: flags.bool('pre-vote'),
     strictReconfigCheck: flags.bool('strict-reconfig-check'),
+    proxy: {
+      mode: flags.string('proxy') as MemberConfig['proxy']['mode'],
+      failureWaitMs: flags.number('proxy-failure-wait'),
+      refreshIntervalMs: flags.number('proxy-refresh-interval'),
+      dialTimeoutMs: flags.number('proxy-dial-timeout'),
+      writeTimeoutMs: flags.number('proxy-write-timeout'),
+      readTimeoutMs: flags.number('proxy-read-timeout'),
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `raftkv`: runs one member, configured with etcd's flags and ETCD_* variables, so unit files and
+// `raftkv`: runs one member (or, with --proxy on|readonly, a v2 proxy), configured with etcd's flags and ETCD_* variables, so unit files and
 // scripts written for etcd start it unchanged. Exit codes are etcd's: 2 for a malformed command
 // line, 1 for a configuration etcd would refuse or a failure to start, 0 for --help and --version.
 import { parseArgs } from './flags.js';
@@ -16,9 +16,9 @@ async function main(): Promise<void> {
     process.exitCode = outcome.exitCode;
     return;
   }
-  const { serve } = await import('./serve.js');
   try {
-    await serve(outcome.config);
+    if (outcome.config.proxy.mode === 'off') await (await import('./serve.js')).serve(outcome.config);
+    else await (await import('./serve-proxy.js')).serveProxy(outcome.config);
   } catch (err) {
     process.stderr.write(`raftkv: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);

@@ -61,7 +61,7 @@ export async function serve(config: MemberConfig): Promise<void> {
     const bootstrap = await bootstrapConfig(config, loaded.meta.identity !== undefined, logger);
     if (bootstrap.kind === 'proxy') {
       await log.close();
-      return startDiscoveredProxy(bootstrap.initialCluster);
+      return startDiscoveredProxy(config, bootstrap.initialCluster, logger);
     }
     const { identity, knownMembers, how } = await resolveIdentity(bootstrap.config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
     const said = { restarted: 'restarting member from its data', joined: 'joining a running cluster', founded: 'starting a new member of a new cluster' };

@@ -29,7 +29,8 @@ export function validateConfig(config: Omit<MemberConfig, 'initialCluster'>, boo
     checkHostUrls('advertise-client-urls', config.advertiseClientUrls) ??
     (bootstrapSources > 1 ? CONFLICTING_BOOTSTRAP_FLAGS : undefined) ??
     checkTimeouts(config) ??
-    (config.listenClientUrls.length > 0 && config.advertiseClientUrls.length === 0 ? ADVERTISE_CLIENT_URLS_REQUIRED : undefined)
+    // A proxy advertises nothing (etcd's mayBeProxy).
+    (config.listenClientUrls.length > 0 && config.advertiseClientUrls.length === 0 && config.proxy.mode === 'off' ? ADVERTISE_CLIENT_URLS_REQUIRED : undefined)
   );
 }
 

@@ -17,6 +17,17 @@ export interface InitialClusterMember {
   peerUrls: string[];
 }
 
+/** etcd's v2 proxy flags: --proxy and its timings, in milliseconds. */
+export interface ProxySettings {
+  /** 'off' runs a member; 'on' and 'readonly' a proxy (readonly forwards only GET). */
+  mode: 'off' | 'on' | 'readonly';
+  failureWaitMs: number;
+  refreshIntervalMs: number;
+  dialTimeoutMs: number;
+  writeTimeoutMs: number;
+  readTimeoutMs: number;
+}
+
 export interface MemberConfig {
   name: string;
   dataDir: string;
@@ -51,6 +62,7 @@ export interface MemberConfig {
   preVote: boolean;
   /** Refuse membership changes that would leave the cluster without a quorum of started members. */
   strictReconfigCheck: boolean;
+  proxy: ProxySettings;
   /** TLS of the https client URLs; absent when there are none. */
   clientTls?: TlsSettings;
   /**
@@ -97,5 +109,6 @@ export function defaultConfig(): MemberConfig {
     logLevel: 'info',
     preVote: true,
     strictReconfigCheck: true,
+    proxy: { mode: 'off', failureWaitMs: 5000, refreshIntervalMs: 30_000, dialTimeoutMs: 1000, writeTimeoutMs: 5000, readTimeoutMs: 0 },
   };
 }

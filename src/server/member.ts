@@ -10,6 +10,7 @@ import type { LoadedState } from '../storage/durable-log.js';
 import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { memberAuth } from './auth-apply.js';
+import { peerMembersHandler } from './peer-members.js';
 import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
 import { formatId } from './ids.js';
 import type { IdentityMeta } from './identity.js';
@@ -106,6 +107,7 @@ export class Member implements MemberService {
         return joinInfoFor(body, identity, this.sm.membership);
       },
       isRemoved: (id) => this.sm.membership.isRemoved(id),
+      onHttp: peerMembersHandler(identity.clusterId, () => this.sm.membership.list()),
       onRefused: (_peer, reason) => {
         if (reason === REMOVED_MEMBER_REFUSAL) this.changes.reportRemoved();
       },

@@ -1,5 +1,6 @@
 // A member's messaging with its peers: one outbound PeerLink per peer for the messages this member
 // sends, a listener for the streams peers open to it, and one-shot requests for cluster queries.
+import type { RequestListener } from 'node:http';
 import type { Server, Socket } from 'node:net';
 import { MessageType } from '../../raft/index.js';
 import type { Message } from '../../raft/index.js';
@@ -8,6 +9,7 @@ import { LeaderStats } from './leader-stats.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import type { TransportLimits } from './limits.js';
 import type { PinoLikeLogger } from './logger.js';
+import { PeerHttp, opensHttp } from './peer-http.js';
 import { PeerLink } from './peer-link.js';
 import { listenPeer } from './peer-listener.js';
 import { emptyPeerStats } from './peer-stats.js';
@@ -43,6 +45,8 @@ export interface PeerTransportOptions {
   /** Members removed from the cluster, whose connections are refused. */
   isRemoved?(id: string): boolean;
   limits?: Partial<TransportLimits>;
+  /** Answers HTTP requests on the peer port (etcd's `GET /members`); without it, they are dropped as bad frames. */
+  onHttp?: RequestListener;
   /** TLS for https listen URLs and for dialing peers' https URLs; http URLs stay plain TCP either way. */
   tls?: PeerTls;
 }
@@ -60,6 +64,7 @@ export class PeerTransport {
   private readonly inbound = new Set<Socket>();
   private readonly inboundStreams = new Map<string, Socket>();
   private readonly refusalsLogged = new Set<string>();
+  private readonly http: PeerHttp | undefined;
   private readonly followers = new LeaderStats();
   /** AppendEntries sent and received (etcd's sendAppendRequestCnt and recvAppendRequestCnt). */
   appendsSent = 0;
@@ -71,6 +76,7 @@ export class PeerTransport {
     this.clusterId = opts.clusterId;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.log = opts.logger;
+    this.http = opts.onHttp && new PeerHttp(opts.onHttp);
     if (opts.tls) checkPeerTls(opts.tls);
   }
 
@@ -182,12 +188,29 @@ export class PeerTransport {
     raw.on('close', () => this.inbound.delete(raw));
   }
 
-  /** A connection ready for the peer protocol (through TLS and its checks, when the URL is https). */
+  /** A connection through TLS and its checks (when the URL is https): HTTP, or the peer protocol. */
   private accept(socket: Socket): void {
     if (this.stopped) {
       socket.destroy();
       return;
     }
+    const http = this.http;
+    if (!http) return this.acceptPeer(socket);
+    // Its first byte says which; it must come within the handshake deadline, as a hello must.
+    const deadline = setTimeout(() => socket.destroy(), this.limits.handshakeTimeoutMs);
+    socket.on('error', () => {}); // a reset before the first byte is routine; 'close' follows
+    socket.once('close', () => clearTimeout(deadline));
+    socket.once('data', (head: Buffer) => {
+      clearTimeout(deadline);
+      socket.pause();
+      if (opensHttp(head[0])) return http.serve(socket, head);
+      socket.unshift(head);
+      this.acceptPeer(socket);
+      socket.resume();
+    });
+  }
+
+  private acceptPeer(socket: Socket): void {
     socket.on('close', () => {
       for (const [from, s] of this.inboundStreams) if (s === socket) this.inboundStreams.delete(from);
     });

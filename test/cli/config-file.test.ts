@@ -105,9 +105,7 @@ peer-transport-security:
   });
 
   it('refuses a key for a feature raftkv refuses, as the flag is refused', () => {
-    expect(refusal(`${BASE}discovery: https://discovery.etcd.io/abc\n`)).toBe(
-      '--discovery=https://discovery.etcd.io/abc: discovery is not supported; bootstrap with --initial-cluster',
-    );
+    expect(refusal(`${BASE}force-new-cluster: true\n`)).toBe('--force-new-cluster=true: forcing a new one-member cluster is not supported');
   });
 
   it('says a key for an ignored flag is ignored, as for the flag', () => {

@@ -1,5 +1,5 @@
 // raftkv accepts every flag etcd 3.4.23 accepts: it uses the ones that matter to a v2 member,
-// ignores the etcd v3 ones, and refuses what it cannot do (proxy, --max-wals, …)
+// ignores the etcd v3 ones, and refuses what it cannot do (--force-new-cluster, --max-wals, …)
 // in plain words. The TLS flags have their own tests (tls-flags.test.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -89,8 +89,6 @@ const NO_WAL_FILES = 'raftkv has no WAL files to keep or purge: its log is Level
 
 describe('what raftkv cannot do yet', () => {
   it.each([
-    [['--proxy=on'], '--proxy=on: the v2 proxy is not supported'],
-    [['--proxy=readonly'], '--proxy=readonly: the v2 proxy is not supported'],
     [['--force-new-cluster'], '--force-new-cluster=true: forcing a new one-member cluster is not supported'],
     [['--wal-dir=/wal'], '--wal-dir=/wal: raftkv keeps its log inside --data-dir'],
     [['--enable-pprof'], "--enable-pprof=true: /debug/pprof serves Go runtime profiles, which a Node.js process does not have; profile raftkv with node's --cpu-prof or --heapsnapshot-signal"],
@@ -105,6 +103,13 @@ describe('what raftkv cannot do yet', () => {
 
   it('accepts those flags when they ask for nothing (empty, false, proxy off, etcd\'s 5 WAL files)', () => {
     expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--force-new-cluster=false', '--max-wals=5', '--host-whitelist=*']).config).toEqual(configOf([]));
+  });
+
+  it('reads --proxy and its timings, and lets a proxy name no advertised URL and no member of --initial-cluster', () => {
+    const argv = ['--proxy=readonly', '--listen-client-urls=http://127.0.0.1:2379', '--initial-cluster=m1=http://10.0.0.1:2380', '--proxy-failure-wait=100', '--proxy-refresh-interval=200', '--proxy-dial-timeout=300', '--proxy-write-timeout=0', '--proxy-read-timeout=500'];
+    expect(started(argv).config.proxy).toEqual({ mode: 'readonly', failureWaitMs: 100, refreshIntervalMs: 200, dialTimeoutMs: 300, writeTimeoutMs: 0, readTimeoutMs: 500 });
+    expect(started([], { ETCD_PROXY: 'on' }).config.proxy.mode).toBe('on');
+    expect(failure(['--proxy=maybe']).exitCode).toBe(2);
   });
 
   it('refuses ETCD_MAX_WALS like --max-wals', () => {

@@ -77,9 +77,9 @@ describe('discovery bootstrap', { timeout: 2 * CLUSTER_TEST_MS }, () => {
     expect(cluster.logs(1)).toMatch(/discovery is ignored since the member has already been initialized/);
   });
 
-  it("a member beyond the cluster's size exits with etcd's message under --discovery-fallback exit, and meets the proxy seam by default", async () => {
+  it("a member beyond the cluster's size exits with etcd's message under --discovery-fallback exit, and by default becomes a proxy of the cluster", async () => {
     const url = await newToken(backend.url(0), 'full', 1);
-    await discovered(url, { size: 1 });
+    const members = await discovered(url, { size: 1 });
     const exit = await ProcessCluster.create({ size: 1, label: 'raftkv-discovery-extra', discovery: url, extraFlags: ['--discovery-fallback', 'exit'] });
     const proxy = await ProcessCluster.create({ size: 1, label: 'raftkv-discovery-extra', discovery: url });
     clusters.push(exit, proxy);
@@ -88,9 +88,11 @@ describe('discovery bootstrap', { timeout: 2 * CLUSTER_TEST_MS }, () => {
     expect(await exit.exited(0)).toBe(1);
     expect(exit.logs(0)).toContain('failed to join discovery cluster (discovery: cluster is full)');
     expect(exit.logs(0)).toContain(`discovery token ${url} was used, but failed to bootstrap the cluster.`);
-    expect(await proxy.exited(0)).toBe(1);
+    await waitFor('the extra member to serve as a proxy', () => proxy.logs(0).includes('v2 proxy serving client requests'), CLUSTER_WAIT_MS, () => proxy.logs(0).slice(-3000));
     expect(proxy.logs(0)).toMatch(/discovery cluster is full, falling back to proxy/);
-    expect(proxy.logs(0)).toContain('falling back to proxy is not available yet');
+    // A write through the proxy lands in the discovered cluster.
+    expect((await v2(proxy.url(0), 'PUT', '/through-proxy', { value: 'yes' })).status).toBe(201);
+    expect((await v2(members.url(0), 'GET', '/through-proxy', { quorum: true })).body.node.value).toBe('yes');
   });
 
   it("three members bootstrap through the real discovery service (etcd-discovery) backed by raftkv", async () => {
