@@ -1,5 +1,6 @@
 // The etcd v2 HTTP surface of one member, on fastify. It speaks only to MemberService and answers
 // as etcd 3.4 with --enable-v2 does: same statuses, headers and body bytes. The caller listens.
+import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -8,6 +9,7 @@ import { authRoutes } from './auth-route.js';
 import { corsPolicy } from './cors.js';
 import { edgeHook, routeUrlOf } from './edge.js';
 import { sendMessageError } from './etcd-responses.js';
+import { shimConnections } from './shimmed-socket.js';
 import { ClientGoneError } from './form-body.js';
 import { rawBadRequest, sendBadRequest, sendNotFound } from './go-responses.js';
 import { keysRoutes } from './keys-route.js';
@@ -54,6 +56,12 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
     rewriteUrl: (raw) => routeUrlOf(raw),
     routerOptions: { querystringParser: () => ({}) },
     clientErrorHandler: answerUnparseable,
+    // Its own server too reads request lines as Go does (bin/ opens the listeners members serve on).
+    serverFactory: (handler) => {
+      const server = createServer(handler);
+      shimConnections(server, 'connection');
+      return server;
+    },
     frameworkErrors: (_err, _request, reply) => void sendBadRequest(reply),
     // Long polls would otherwise hold close() open until they end.
     forceCloseConnections: true,
