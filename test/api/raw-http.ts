@@ -4,7 +4,7 @@ import net from 'node:net';
 
 export interface RawRequest {
   method: string;
-  /** The request target exactly as sent, e.g. "/v2/keys//a?x=1". */
+  /** The request target exactly as sent, e.g. "/v2/keys//a?x=1"; each character one byte (latin1). */
   target: string;
   body?: string;
   /** Content-Type to send; none when absent. */
@@ -69,7 +69,7 @@ export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<
     if (req.contentType !== undefined) head += `Content-Type: ${req.contentType}\r\n`;
     if (req.body !== undefined) head += `Content-Length: ${Buffer.byteLength(req.body)}\r\n`;
     for (const [name, value] of req.headers ?? []) head += `${name}: ${value}\r\n`;
-    socket.write(head + '\r\n' + (req.body ?? ''));
+    socket.write(Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), Buffer.from(req.body ?? '')]));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', done);
     socket.on('error', (err) => {
