@@ -47,16 +47,21 @@ export class RequestFramer {
       const lf = chunk.indexOf(0x0a, i);
       const end = lf < 0 ? chunk.length : lf + 1;
       if (s.at === 'request-line') {
-        // The line is held back: it leaves whole, rewritten or not.
-        out.push(chunk.subarray(passFrom, i));
+        // The line is held back until it is whole: it may have to leave rewritten.
         if (lf < 0) {
+          out.push(chunk.subarray(passFrom, i));
           this.hold(chunk.subarray(i), true);
           passFrom = i = chunk.length;
           break;
         }
+        const held = this.partial.length > 0;
         const line = this.take(chunk.subarray(i, end));
-        out.push(this.requestLine(line));
-        passFrom = i = end;
+        const sent = this.requestLine(line);
+        if (held || sent !== line) {
+          out.push(chunk.subarray(passFrom, i), sent);
+          passFrom = end;
+        }
+        i = end;
         continue;
       }
       if (lf < 0) {

@@ -90,6 +90,25 @@ describe('one app behind http and https listeners', () => {
     }
   });
 
+  it('reads request lines as Go does on both: raw bytes and lower-case methods, pipelined on one connection', async () => {
+    const { httpUrl, httpsUrl } = await start({ clientCertAuth: false }, serverFiles());
+    for (const base of [httpUrl, httpsUrl]) {
+      const value = 'v\xc3\xa9 get /x\xff HTTP/1.1\r\n';
+      const pipeline = Buffer.from(
+        `PUT /v2/keys/\xc3\xa9?value=1 HTTP/1.1\r\nHost: x\r\n\r\n` +
+          `PUT /v2/keys/b HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${6 + value.length}\r\n\r\nvalue=${value}` +
+          'get /v2/keys/b HTTP/1.1\r\nHost: x\r\n\r\n' +
+          'GET /v2/keys/%C3%A9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        'latin1',
+      );
+      const answer = await rawExchange(base, pipeline, { ca: ca.cert });
+      const created = expect.stringMatching(/^HTTP\/1\.1 20[01]$/); // the second listener writes over the first's keys
+      expect(answer.match(/^HTTP\/1\.1 \d+/gm)).toEqual([created, created, 'HTTP/1.1 405', 'HTTP/1.1 200']);
+      expect(answer).toContain('{"action":"get","node":{"key":"/\xc3\xa9","value":"1"');
+      expect(answer).toContain(`"value":"v\xc3\xa9 get /x\\ufffd HTTP/1.1\\r\\n"`);
+    }
+  });
+
   it('close() drops an open long poll at once and resolves', async () => {
     const { listeners, httpsUrl } = await start({ clientCertAuth: false }, serverFiles());
     const watch = send(`${httpsUrl}/v2/keys/w?wait=true`, { ca: ca.cert }, { timeoutMs: 60_000 });
