@@ -35,9 +35,13 @@ export function originalTarget(url: string): string {
   return url.startsWith(CARRIER) ? byteStringOf(unescape(bytesOf(url.slice(CARRIER.length)), false)) : url;
 }
 
+/** What llhttp refuses as Go would the line: an invalid method, so the client gets Go's bare 400. */
+const REFUSED_LINE = Buffer.from('\0\r\n', 'latin1');
+
 /**
  * The line (ending in LF) as llhttp can take it, or undefined when it can take it as it is. A line
- * Go would refuse too (no two spaces, a method that is no token) is left for llhttp to refuse.
+ * Go refuses llhttp refuses too (no two spaces, a method that is no token), except one with an
+ * empty target or version, which llhttp reads past: that line is made one llhttp refuses.
  */
 export function rewriteRequestLine(line: Buffer): Buffer | undefined {
   const methodEnd = line.indexOf(0x20);
@@ -46,6 +50,7 @@ export function rewriteRequestLine(line: Buffer): Buffer | undefined {
   if (targetEnd < 0) return undefined;
   const method = line.toString('latin1', 0, methodEnd);
   const target = line.subarray(methodEnd + 1, targetEnd);
+  if (target.length === 0 || line[targetEnd + 1] === 0x20) return REFUSED_LINE;
   const foreignMethod = !KNOWN_METHODS.has(method) && TOKEN.test(method);
   const rawBytes = target.some((b) => b >= 0x80);
   if (!foreignMethod && !rawBytes) return undefined;

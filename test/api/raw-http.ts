@@ -47,9 +47,13 @@ function parseResponse(raw: Buffer): RawResponse {
   return { status: Number(statusLine!.split(' ')[1]), headers, body: (chunked ? dechunk(rest) : rest).toString('utf8') };
 }
 
+/** A connection closed or reset before any byte of an answer. */
+export const NO_ANSWER: RawResponse = { status: 0, headers: [], body: '' };
+
 /**
  * Sends the request with `Connection: close` and reads until the server closes, or for at most
- * `readMs` (a watch stays open: what arrived by then is the answer).
+ * `readMs` (a watch stays open: what arrived by then is the answer). Go may close (or, with
+ * bytes unread, reset) a connection it refuses: what arrived is the answer, nothing is NO_ANSWER.
  */
 export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -59,7 +63,7 @@ export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<
       clearTimeout(timer);
       socket.destroy();
       try {
-        resolve(parseResponse(Buffer.concat(chunks)));
+        resolve(chunks.length === 0 ? NO_ANSWER : parseResponse(Buffer.concat(chunks)));
       } catch (err) {
         reject(err);
       }
@@ -72,9 +76,11 @@ export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<
     socket.write(Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), Buffer.from(req.body ?? '')]));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', done);
-    socket.on('error', (err) => {
+    socket.on('error', (err: Error & { code?: string }) => {
       clearTimeout(timer);
-      reject(err);
+      // Go may close a connection it refused with unread bytes in it: a reset, with or without its 400.
+      if (err.code === 'ECONNRESET') done();
+      else reject(err);
     });
   });
 }
