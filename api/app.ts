@@ -18,12 +18,19 @@ import { ANY_METHOD } from './methods.js';
 import { miscRoutes } from './misc-routes.js';
 import { statsRoutes } from './stats-route.js';
 
+/**
+ * Go's ParseForm reads at most 10 MiB of a form (maxFormSize): etcd's v2 limit, whatever
+ * --max-request-bytes says (that is for v3 gRPC). etcd reads /v2/members and /v2/auth bodies
+ * unbounded; raftkv bounds them the same, so no body is ever buffered past this.
+ */
+export const V2_MAX_BODY_BYTES = 10 << 20;
+
 export interface AppOptions {
   /**
    * Largest request body read: a /v2/keys form, a /v2/members or /v2/auth request. A larger form is
-   * refused with etcd's 210 "http: POST too large". etcd's limit is Go's 10 MiB (10485760).
+   * refused with etcd's 210 "http: POST too large". Tests set less; members run with etcd's limit.
    */
-  maxRequestBytes: number;
+  maxBodyBytes?: number;
   /** Where fastify logs (a pino logger); nothing is logged per request. */
   logger?: FastifyBaseLogger;
   /** The etcd server version this member reports on /version (etcd: "3.4.23"). */
@@ -71,9 +78,10 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
   for (const method of ANY_METHOD) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
   app.addHook('onRequest', edgeHook(corsPolicy(opts.cors ?? ['*'])));
 
-  keysRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
-  membersRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
-  authRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
+  const maxBodyBytes = opts.maxBodyBytes ?? V2_MAX_BODY_BYTES;
+  keysRoutes(app, { service, maxBodyBytes });
+  membersRoutes(app, { service, maxBodyBytes });
+  authRoutes(app, { service, maxBodyBytes });
   statsRoutes(app, service);
   miscRoutes(app, service, opts.version);
   app.setNotFoundHandler((_request, reply) => sendNotFound(reply));

@@ -25,7 +25,7 @@ const basic = (user: string, password: string): string => `Basic ${Buffer.from(`
 const ROOT = { authorization: basic('root', 'pw') };
 
 function start(member: StoreMember, logger?: pino.Logger): FastifyInstance {
-  app = buildApp(member, { maxRequestBytes: 4096, version: '3.4.23', logger });
+  app = buildApp(member, { maxBodyBytes: 4096, version: '3.4.23', logger });
   return app;
 }
 
@@ -78,7 +78,7 @@ describe('v2 auth over the api', () => {
     const api = start(member);
     const failing = Object.create(member) as StoreMember;
     Object.defineProperty(failing, 'auth', { value: Object.assign(Object.create(member.auth), { change: () => Promise.reject(new Error('etcdserver: request timed out')) }) });
-    app = buildApp(failing, { maxRequestBytes: 4096, version: '3.4.23' });
+    app = buildApp(failing, { maxBodyBytes: 4096, version: '3.4.23' });
     await api.close();
     const res = await app.inject({ method: 'PUT', url: '/v2/auth/users/root', payload: '{"user":"root","password":"pw"}' });
     expect(res.statusCode).toBe(500);

@@ -48,7 +48,7 @@ interface Running {
 /** One app on an http and an https listener (free ports), the https one with `tls` over `files`. */
 async function start(tls: Omit<ClientTls, 'material'>, files: { certFile: string; keyFile: string; trustedCaFile?: string; crlFile?: string }): Promise<Running> {
   const member = new StoreMember();
-  const app = buildApp(member, { maxRequestBytes: 1 << 20, version: '3.4.23', logger: pino({ level: 'silent' }) });
+  const app = buildApp(member, { maxBodyBytes: 1 << 20, version: '3.4.23', logger: pino({ level: 'silent' }) });
   await app.ready();
   const clock = new FakeClock();
   const material = new FileMaterial({ files, clock, warn: () => {} });
