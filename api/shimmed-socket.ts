@@ -24,6 +24,7 @@ export class ShimmedSocket extends Duplex {
       this.push(null);
     });
     socket.on('timeout', () => this.emit('timeout'));
+    socket.on('drain', () => this.emit('drain'));
     socket.on('error', (err) => this.destroy(err));
     socket.on('close', () => this.destroy());
   }
@@ -32,8 +33,21 @@ export class ShimmedSocket extends Duplex {
     this.socket.resume();
   }
 
+  /** What end(chunk) writes (Writable.end does not go through write). */
   override _write(chunk: Buffer, encoding: BufferEncoding, done: (err?: Error | null) => void): void {
     this.socket.write(chunk, encoding, done);
+  }
+
+  // Responses go straight to the socket, past this stream's own write queue: the shim is for
+  // reading, and a second queue would cost every response a little.
+  override write(chunk: unknown, encoding?: unknown, done?: unknown): boolean {
+    return (this.socket.write as (...args: unknown[]) => boolean)(chunk, encoding, done);
+  }
+  override cork(): void {
+    this.socket.cork();
+  }
+  override uncork(): void {
+    this.socket.uncork();
   }
 
   override _final(done: (err?: Error | null) => void): void {
