@@ -1,5 +1,6 @@
 // The etcd v2 HTTP surface of one member, on fastify. It speaks only to MemberService and answers
 // as etcd 3.4 with --enable-v2 does: same statuses, headers and body bytes. The caller listens.
+import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -8,6 +9,7 @@ import { authRoutes } from './auth-route.js';
 import { corsPolicy } from './cors.js';
 import { edgeHook, routeUrlOf } from './edge.js';
 import { sendMessageError } from './etcd-responses.js';
+import { shimConnections } from './shimmed-socket.js';
 import { ClientGoneError } from './form-body.js';
 import { rawBadRequest, sendBadRequest, sendNotFound } from './go-responses.js';
 import { keysRoutes } from './keys-route.js';
@@ -16,12 +18,19 @@ import { ANY_METHOD } from './methods.js';
 import { miscRoutes } from './misc-routes.js';
 import { statsRoutes } from './stats-route.js';
 
+/**
+ * Go's ParseForm reads at most 10 MiB of a form (maxFormSize): etcd's v2 limit, whatever
+ * --max-request-bytes says (that is for v3 gRPC). etcd reads /v2/members and /v2/auth bodies
+ * unbounded; raftkv bounds them the same, so no body is ever buffered past this.
+ */
+export const V2_MAX_BODY_BYTES = 10 << 20;
+
 export interface AppOptions {
   /**
    * Largest request body read: a /v2/keys form, a /v2/members or /v2/auth request. A larger form is
-   * refused with etcd's 210 "http: POST too large". etcd's limit is Go's 10 MiB (10485760).
+   * refused with etcd's 210 "http: POST too large". Tests set less; members run with etcd's limit.
    */
-  maxRequestBytes: number;
+  maxBodyBytes?: number;
   /** Where fastify logs (a pino logger); nothing is logged per request. */
   logger?: FastifyBaseLogger;
   /** The etcd server version this member reports on /version (etcd: "3.4.23"). */
@@ -59,6 +68,12 @@ export function goLikeApp(logger: FastifyBaseLogger | undefined): FastifyInstanc
     rewriteUrl: (raw) => routeUrlOf(raw),
     routerOptions: { querystringParser: () => ({}) },
     clientErrorHandler: answerUnparseable,
+    // Its own server too reads request lines as Go does (bin/ opens the listeners members serve on).
+    serverFactory: (handler) => {
+      const server = createServer(handler);
+      shimConnections(server, 'connection');
+      return server;
+    },
     frameworkErrors: (_err, _request, reply) => void sendBadRequest(reply),
     // Long polls would otherwise hold close() open until they end.
     forceCloseConnections: true,
@@ -73,9 +88,10 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
   const app = goLikeApp(opts.logger);
   app.addHook('onRequest', edgeHook(corsPolicy(opts.cors ?? ['*'])));
 
-  keysRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
-  membersRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
-  authRoutes(app, { service, maxBodyBytes: opts.maxRequestBytes });
+  const maxBodyBytes = opts.maxBodyBytes ?? V2_MAX_BODY_BYTES;
+  keysRoutes(app, { service, maxBodyBytes });
+  membersRoutes(app, { service, maxBodyBytes });
+  authRoutes(app, { service, maxBodyBytes });
   statsRoutes(app, service);
   miscRoutes(app, service, opts.version);
   app.setNotFoundHandler((_request, reply) => sendNotFound(reply));

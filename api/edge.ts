@@ -14,13 +14,15 @@ const targets = new WeakMap<IncomingMessage, RequestTarget>();
 
 /**
  * Fastify's rewriteUrl: remembers the parsed target and routes on its unescaped path, re-escaped
- * canonically, so `/v2/keys/a%2Fb` and `/v2/%6Beys/a/b` reach the same route as in Go.
+ * canonically, so `/v2/keys/a%2Fb` and `/v2/%6Beys/a/b` reach the same route as in Go. A byte
+ * ≥0x80 is routed as the UTF-8 of its latin1 character: the router refuses escapes that do not
+ * decode as UTF-8 (`%FF`), which Go takes as any other byte, and no route names such a byte.
  */
 export function routeUrlOf(raw: IncomingMessage): string {
   const target = parseRequestTarget(raw.url ?? '');
   if (target === undefined) return '/'; // answered 400 by the hook below, whatever the route
   targets.set(raw, target);
-  return escapePath(target.path);
+  return escapePath(Buffer.from(target.path, 'utf8').toString('latin1'));
 }
 
 /** The target of a request, or undefined when Go could not have parsed it. */

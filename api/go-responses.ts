@@ -34,12 +34,20 @@ function htmlEscape(s: string): string {
   return s.replace(/[&'<>"]/g, (c) => ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;' })[c]!);
 }
 
-/** http.Redirect with 301: GET gets a small HTML body, HEAD its type, other methods neither. */
+/** Go's hexEscapeNonASCII: what http.Redirect makes of a Location header. */
+function hexEscapeNonASCII(byteString: string): string {
+  return byteString.replace(/[\x80-\xff]/g, (c) => '%' + c.charCodeAt(0).toString(16));
+}
+
+/**
+ * http.Redirect with 301, to a location given as a byte string (a raw query keeps its bytes):
+ * GET gets a small HTML body, HEAD its type, other methods neither.
+ */
 export function sendMovedPermanently(reply: FastifyReply, method: string, location: string): FastifyReply {
-  reply.code(301).header('Location', location);
+  reply.code(301).header('Location', hexEscapeNonASCII(location));
   if (method !== 'GET' && method !== 'HEAD') return sendText(reply, '');
   reply.header('Content-Type', 'text/html; charset=utf-8');
-  return sendText(reply, method === 'GET' ? `<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n` : '');
+  return reply.send(method === 'GET' ? Buffer.from(`<a href="${htmlEscape(location)}">Moved Permanently</a>.\n\n`, 'latin1') : undefined);
 }
 
 /** Go's bare answer to a request target it cannot parse (the connection then closes). */

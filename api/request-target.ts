@@ -2,6 +2,7 @@
 // Go rejects a target it cannot parse with a bare 400 before any handler runs; its ServeMux then
 // redirects any path that is not clean, which is how etcd answers `//`, `.` and `..`.
 import { byteStringOf, bytesOf, unescape } from './go-url.js';
+import { originalTarget } from './request-line.js';
 
 export interface RequestTarget {
   /** Unescaped path as a byte string (`%2F` has become `/`). */
@@ -12,8 +13,12 @@ export interface RequestTarget {
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 
-/** url.ParseRequestURI; undefined where Go answers 400 Bad Request. */
-export function parseRequestTarget(url: string): RequestTarget | undefined {
+/**
+ * url.ParseRequestURI of the target the client sent (request-line.ts hands it on when llhttp could
+ * not take it as sent); undefined where Go answers 400 Bad Request.
+ */
+export function parseRequestTarget(parsedUrl: string): RequestTarget | undefined {
+  const url = originalTarget(parsedUrl);
   if (/[\x00-\x1f\x7f]/.test(url) || url === '' || url === '*') return undefined;
   let rest = url;
   const scheme = SCHEME.exec(rest);

@@ -18,6 +18,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import { answerUnparseable } from '../api/app.js';
+import { shimConnections } from '../api/shimmed-socket.js';
 import type { Logger } from '../src/server/logger.js';
 import type { TlsMaterial } from '../src/tls/material.js';
 import { parseEtcdUrl } from './etcd-urls.js';
@@ -92,7 +93,7 @@ export class ClientListeners {
 
   private async listen(url: string): Promise<void> {
     const { scheme, host, port } = parseEtcdUrl(url);
-    const server = scheme === 'https' ? this.httpsServer() : createHttpServer(this.opts.app.routing);
+    const server = scheme === 'https' ? this.httpsServer() : this.httpServer();
     this.servers.push(server);
     // fastify set these on its own server; each listener answers the same way.
     const model = this.opts.app.server;
@@ -115,6 +116,13 @@ export class ClientListeners {
     });
   }
 
+  /** Request lines llhttp would refuse reach the app as Go reads them (api/shimmed-socket.ts). */
+  private httpServer(): HttpServer {
+    const server = createHttpServer(this.opts.app.routing);
+    shimConnections(server, 'connection');
+    return server;
+  }
+
   private httpsServer(): HttpsServer {
     const tls = this.opts.tls;
     if (!tls) throw new Error('an https client URL needs TLS material');
@@ -127,6 +135,7 @@ export class ClientListeners {
       },
       this.opts.app.routing,
     );
+    shimConnections(server, 'secureConnection'); // the decrypted stream
     server.on('tlsClientError', (err, socket) => {
       this.rejected(socket, err.message);
     });

@@ -95,7 +95,8 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'backend-batch-interval', kind: DURATION, default: '0', shownDefault: '', usage: 'BackendBatchInterval is the maximum time before commit the backend transaction.', role: V3_ONLY },
     { name: 'backend-batch-limit', kind: UINT, default: 0n, usage: 'BackendBatchLimit is the maximum operations before commit the backend transaction.', role: V3_ONLY },
     { name: 'max-txn-ops', kind: UINT, default: 128n, usage: 'Maximum number of operations permitted in a transaction.', role: V3_ONLY },
-    { name: 'max-request-bytes', kind: UINT, default: BigInt(D.maxRequestBytes), usage: 'Maximum client request size in bytes the server will accept.', role: READ },
+    // etcd's limit for v3 gRPC requests; a v2 form's is Go's 10 MiB whatever this says (api/app.ts).
+    { name: 'max-request-bytes', kind: UINT, default: BigInt(1.5 * 1024 * 1024), usage: 'Maximum client request size in bytes the server will accept.', role: V3_ONLY },
     { name: 'max-concurrent-streams', kind: { type: 'uint32-decimal' }, default: 0xffff_ffffn, shownDefault: 'math.MaxUint32', usage: 'Maximum concurrent streams that each client can open at a time.', role: V3_ONLY },
     { name: 'grpc-keepalive-min-time', kind: DURATION, default: '5s', usage: 'Minimum duration interval that a client should wait before pinging server.', role: V3_ONLY },
     { name: 'grpc-keepalive-interval', kind: DURATION, default: '2h', usage: 'Frequency duration of server-to-client ping to check if a connection is alive (0 to disable).', role: V3_ONLY },

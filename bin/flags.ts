@@ -197,7 +197,6 @@ function buildConfig(flags: FlagSet, notices: string[], fromFile: boolean): Omit
     heartbeatIntervalMs: flags.number('heartbeat-interval'),
     electionTimeoutMs: flags.number('election-timeout'),
     snapshotCount,
-    maxRequestBytes: flags.number('max-request-bytes'),
     maxSnapshots: flags.number('max-snapshots'),
     cors: flags.list('cors'),
     logLevel,

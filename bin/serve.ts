@@ -90,7 +90,7 @@ export async function serve(config: MemberConfig): Promise<void> {
     throw err;
   }
   // /version names the etcd whose API this is: clients check it; raftkv's own version means nothing to them.
-  const app = buildApp(member, { maxRequestBytes: config.maxRequestBytes, logger, version: ETCD_SERVER_VERSION, cors: config.cors });
+  const app = buildApp(member, { logger, version: ETCD_SERVER_VERSION, cors: config.cors });
   await member.start();
 
   let listeners: ClientListeners | undefined;

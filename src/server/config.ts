@@ -51,8 +51,6 @@ export interface MemberConfig {
   electionTimeoutMs: number;
   /** Applied entries between snapshots (etcd turns 0 into the default). */
   snapshotCount: number;
-  /** Largest client request body accepted, in bytes. */
-  maxRequestBytes: number;
   /** Snapshot files to keep; 0 keeps all. */
   maxSnapshots: number;
   /** Origins allowed by CORS; `['*']` allows every origin. */
@@ -103,7 +101,6 @@ export function defaultConfig(): MemberConfig {
     heartbeatIntervalMs: 100,
     electionTimeoutMs: 1000,
     snapshotCount: 100_000,
-    maxRequestBytes: 1.5 * 1024 * 1024,
     maxSnapshots: 5,
     cors: ['*'],
     logLevel: 'info',

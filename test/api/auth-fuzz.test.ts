@@ -54,7 +54,7 @@ const authorizations = fc.oneof(
 /** A member with root, a reader alice, auth on and the guest role revoked. */
 async function secured(): Promise<{ member: StoreMember; app: FastifyInstance }> {
   const member = new StoreMember();
-  const app = buildApp(member, { maxRequestBytes: 1 << 16, version: '3.4.23' });
+  const app = buildApp(member, { maxBodyBytes: 1 << 16, version: '3.4.23' });
   const put = (url: string, payload: string, headers = {}) => app.inject({ method: 'PUT', url, payload, headers });
   await put('/v2/auth/users/root', '{"user":"root","password":"pw"}');
   await put('/v2/auth/roles/reader', '{"role":"reader","permissions":{"kv":{"read":["/foo/*"]}}}');

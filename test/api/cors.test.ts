@@ -29,7 +29,7 @@ afterEach(async () => {
 });
 
 async function serve(member: StoreMember, cors?: string[]): Promise<number> {
-  app = buildApp(member, { maxRequestBytes: 1 << 20, version: '3.4.23', ...(cors && { cors }) });
+  app = buildApp(member, { maxBodyBytes: 1 << 20, version: '3.4.23', ...(cors && { cors }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return (app.server.address() as AddressInfo).port;
 }

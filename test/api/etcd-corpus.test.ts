@@ -23,7 +23,7 @@ for (const [title, load] of corpora) {
     let base: number;
 
     beforeAll(async () => {
-      app = buildApp(new StoreMember(), { maxRequestBytes: 10 << 20, version: '3.4.23' });
+      app = buildApp(new StoreMember(), { version: '3.4.23' });
       await app.listen({ port: 0, host: '127.0.0.1' });
       port = (app.server.address() as AddressInfo).port;
       const root = await exchange(port, { method: 'GET', target: '/v2/keys/' });

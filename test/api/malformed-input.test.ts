@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { StoreMember } from './support/store-member.js';
 
-const app = buildApp(new StoreMember(), { maxRequestBytes: 4096, version: '3.4.23' });
+const app = buildApp(new StoreMember(), { maxBodyBytes: 4096, version: '3.4.23' });
 afterAll(() => app.close());
 
 const piece = fc.constantFrom('a', 'b', '/', '//', '.', '..', '%2F', '%2f', '%zz', '%', '%4', '+', ';', '=', '&', '?', '_x', '%E2%82%AC', '%FF', '%00', '~', '(', '"');

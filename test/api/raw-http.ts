@@ -4,7 +4,7 @@ import net from 'node:net';
 
 export interface RawRequest {
   method: string;
-  /** The request target exactly as sent, e.g. "/v2/keys//a?x=1". */
+  /** The request target exactly as sent, e.g. "/v2/keys//a?x=1"; each character one byte (latin1). */
   target: string;
   body?: string;
   /** Content-Type to send; none when absent. */
@@ -47,9 +47,13 @@ function parseResponse(raw: Buffer): RawResponse {
   return { status: Number(statusLine!.split(' ')[1]), headers, body: (chunked ? dechunk(rest) : rest).toString('utf8') };
 }
 
+/** A connection closed or reset before any byte of an answer. */
+export const NO_ANSWER: RawResponse = { status: 0, headers: [], body: '' };
+
 /**
  * Sends the request with `Connection: close` and reads until the server closes, or for at most
- * `readMs` (a watch stays open: what arrived by then is the answer).
+ * `readMs` (a watch stays open: what arrived by then is the answer). Go may close (or, with
+ * bytes unread, reset) a connection it refuses: what arrived is the answer, nothing is NO_ANSWER.
  */
 export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -59,7 +63,7 @@ export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<
       clearTimeout(timer);
       socket.destroy();
       try {
-        resolve(parseResponse(Buffer.concat(chunks)));
+        resolve(chunks.length === 0 ? NO_ANSWER : parseResponse(Buffer.concat(chunks)));
       } catch (err) {
         reject(err);
       }
@@ -69,12 +73,14 @@ export function exchange(port: number, req: RawRequest, readMs = 5000): Promise<
     if (req.contentType !== undefined) head += `Content-Type: ${req.contentType}\r\n`;
     if (req.body !== undefined) head += `Content-Length: ${Buffer.byteLength(req.body)}\r\n`;
     for (const [name, value] of req.headers ?? []) head += `${name}: ${value}\r\n`;
-    socket.write(head + '\r\n' + (req.body ?? ''));
+    socket.write(Buffer.concat([Buffer.from(head + '\r\n', 'latin1'), Buffer.from(req.body ?? '')]));
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('end', done);
-    socket.on('error', (err) => {
+    socket.on('error', (err: Error & { code?: string }) => {
       clearTimeout(timer);
-      reject(err);
+      // Go may close a connection it refused with unread bytes in it: a reset, with or without its 400.
+      if (err.code === 'ECONNRESET') done();
+      else reject(err);
     });
   });
 }

@@ -15,11 +15,13 @@ import { concreteRequest, normalizeResponse } from './etcd-case.js';
 import type { CaseRequest, Expected } from './etcd-case.js';
 import { etcdCaseRequests } from './etcd-cases.js';
 import { exchange } from './raw-http.js';
+import { requestLineCaseRequests } from './request-line-cases.js';
 
 /** Each corpus by the name of the file its answers are kept in. */
 const CORPORA: Record<string, CaseRequest[]> = {
   'etcd-cases.expected.json': etcdCaseRequests,
   'auth-cases.expected.json': authCaseRequests,
+  'request-line-cases.expected.json': requestLineCaseRequests,
 };
 
 async function main(): Promise<void> {

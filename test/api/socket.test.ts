@@ -13,7 +13,7 @@ let port: number;
 const member = new StoreMember();
 
 beforeAll(async () => {
-  app = buildApp(member, { maxRequestBytes: 1 << 20, version: '3.4.23' });
+  app = buildApp(member, { maxBodyBytes: 1 << 20, version: '3.4.23' });
   await app.listen({ port: 0, host: '127.0.0.1' });
   port = (app.server.address() as AddressInfo).port;
 });

@@ -19,7 +19,6 @@ describe('defaults', () => {
       heartbeatIntervalMs: 100,
       electionTimeoutMs: 1000,
       snapshotCount: 100_000,
-      maxRequestBytes: 1_572_864,
       maxSnapshots: 5,
       cors: ['*'],
       logLevel: 'info',

@@ -55,6 +55,7 @@ describe('flags that only matter to etcd v3', () => {
     ['--quota-backend-bytes=8589934592', '--quota-backend-bytes=8589934592 is ignored: it only matters to the etcd v3 API'],
     ['--auto-compaction-retention=1h', '--auto-compaction-retention=1h is ignored: it only matters to the etcd v3 API'],
     ['--grpc-keepalive-timeout=30s', '--grpc-keepalive-timeout=30s is ignored: it only matters to the etcd v3 API'],
+    ['--max-request-bytes=1000', '--max-request-bytes=1000 is ignored: it only matters to the etcd v3 API'], // v2 forms: Go's 10 MiB
     ['--experimental-initial-corrupt-check', '--experimental-initial-corrupt-check=true is ignored: it only matters to the etcd v3 API'],
     ['--metrics=extensive', '--metrics=extensive is ignored: it only matters to the etcd v3 API'],
     ['--logger=zap', '--logger=zap is ignored: raftkv always logs JSON lines'],

@@ -48,7 +48,7 @@ interface Running {
 /** One app on an http and an https listener (free ports), the https one with `tls` over `files`. */
 async function start(tls: Omit<ClientTls, 'material'>, files: { certFile: string; keyFile: string; trustedCaFile?: string; crlFile?: string }): Promise<Running> {
   const member = new StoreMember();
-  const app = buildApp(member, { maxRequestBytes: 1 << 20, version: '3.4.23', logger: pino({ level: 'silent' }) });
+  const app = buildApp(member, { maxBodyBytes: 1 << 20, version: '3.4.23', logger: pino({ level: 'silent' }) });
   await app.ready();
   const clock = new FakeClock();
   const material = new FileMaterial({ files, clock, warn: () => {} });
@@ -87,6 +87,25 @@ describe('one app behind http and https listeners', () => {
     for (const base of [httpUrl, httpsUrl]) {
       const answer = await rawExchange(base, 'GET /version HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n', { ca: ca.cert });
       expect(answer).toBe('HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request');
+    }
+  });
+
+  it('reads request lines as Go does on both: raw bytes and lower-case methods, pipelined on one connection', async () => {
+    const { httpUrl, httpsUrl } = await start({ clientCertAuth: false }, serverFiles());
+    for (const base of [httpUrl, httpsUrl]) {
+      const value = 'v\xc3\xa9 get /x\xff HTTP/1.1\r\n';
+      const pipeline = Buffer.from(
+        `PUT /v2/keys/\xc3\xa9?value=1 HTTP/1.1\r\nHost: x\r\n\r\n` +
+          `PUT /v2/keys/b HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${6 + value.length}\r\n\r\nvalue=${value}` +
+          'get /v2/keys/b HTTP/1.1\r\nHost: x\r\n\r\n' +
+          'GET /v2/keys/%C3%A9 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n',
+        'latin1',
+      );
+      const answer = await rawExchange(base, pipeline, { ca: ca.cert });
+      const created = expect.stringMatching(/^HTTP\/1\.1 20[01]$/); // the second listener writes over the first's keys
+      expect(answer.match(/^HTTP\/1\.1 \d+/gm)).toEqual([created, created, 'HTTP/1.1 405', 'HTTP/1.1 200']);
+      expect(answer).toContain('{"action":"get","node":{"key":"/\xc3\xa9","value":"1"');
+      expect(answer).toContain(`"value":"v\xc3\xa9 get /x\\ufffd HTTP/1.1\\r\\n"`);
     }
   });
 

@@ -31,7 +31,7 @@ beforeAll(async () => {
   ca = makeCa();
   const server = ca.issue('server');
   client = ca.issue('client');
-  const app = buildApp(new StoreMember(), { maxRequestBytes: 1 << 20, version: '3.4.23', logger: pino({ level: 'silent' }) });
+  const app = buildApp(new StoreMember(), { maxBodyBytes: 1 << 20, version: '3.4.23', logger: pino({ level: 'silent' }) });
   await app.ready();
   closeApp = () => app.close();
   material = new FileMaterial({ files: { certFile: server.cert, keyFile: server.key, trustedCaFile: ca.cert }, clock: systemClock, warn: () => {} });
