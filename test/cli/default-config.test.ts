@@ -23,6 +23,7 @@ describe('defaults', () => {
       maxSnapshots: 5,
       cors: ['*'],
       logLevel: 'info',
+      logOutputs: ['stderr'],
       preVote: true,
       strictReconfigCheck: true,
     });

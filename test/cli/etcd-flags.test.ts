@@ -57,8 +57,6 @@ describe('flags that only matter to etcd v3', () => {
     ['--grpc-keepalive-timeout=30s', '--grpc-keepalive-timeout=30s is ignored: it only matters to the etcd v3 API'],
     ['--experimental-initial-corrupt-check', '--experimental-initial-corrupt-check=true is ignored: it only matters to the etcd v3 API'],
     ['--metrics=extensive', '--metrics=extensive is ignored: it only matters to the etcd v3 API'],
-    ['--logger=zap', '--logger=zap is ignored: raftkv always logs JSON lines'],
-    ['--log-outputs=stderr', '--log-outputs=stderr is ignored: raftkv always logs to stdout'],
   ])('accepts %s and says it is ignored', (flag, notice) => {
     const { config, notices } = started([flag]);
     expect(notices).toEqual([notice]);
