@@ -150,9 +150,9 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'listen-metrics-urls', kind: URLS, default: [], usage: 'List of URLs to listen on for the metrics and health endpoints.', role: { use: 'ignored', why: 'metrics and health are served on the client URLs' } },
   ]),
   ...section('Logging', [
-    { name: 'logger', kind: STRING, default: 'capnslog', usage: "Specify 'zap' for structured logging or 'capnslog'.", role: { use: 'ignored', why: 'raftkv always logs JSON lines' } },
-    { name: 'log-outputs', kind: STRING, default: 'default', usage: "Specify 'stdout' or 'stderr' to skip journald logging even when running under systemd, or list of comma separated output targets.", role: { use: 'ignored', why: 'raftkv always logs to stdout' }, file: 'list' },
-    { name: 'log-output', kind: STRING, default: 'default', usage: 'Deprecated: use --log-outputs.', role: { use: 'ignored', why: 'raftkv always logs to stdout' }, hidden: true, file: 'list' },
+    { name: 'logger', kind: STRING, default: 'capnslog', usage: "Specify 'zap' for structured logging or 'capnslog' (raftkv writes zap's JSON lines for both; capnslog allows one output).", role: READ },
+    { name: 'log-outputs', kind: STRING, default: 'default', usage: "Specify 'stdout' or 'stderr' ('default' is stderr, also under systemd), or list of comma separated output targets (files with --logger=zap).", role: READ, file: 'list' },
+    { name: 'log-output', kind: STRING, default: 'default', usage: 'Deprecated: use --log-outputs.', role: READ, hidden: true, file: 'list' },
     { name: 'log-level', kind: STRING, default: D.logLevel, usage: 'Configures log level. Only supports debug, info, warn, error, panic, or fatal.', role: READ },
   ]),
   ...section('v2 Proxy', [

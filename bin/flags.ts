@@ -11,6 +11,7 @@ import { applyConfigFile } from './config-file.js';
 import { applyEnv, envName } from './etcd-env.js';
 import { parseEtcdUrl } from './etcd-urls.js';
 import { FlagSet } from './flag-set.js';
+import { goOpenError } from './go-errors.js';
 import { FLAGS } from './flag-table.js';
 import type { FlagDef } from './flag-table.js';
 import { GoValueError } from './go-values.js';
@@ -18,7 +19,9 @@ import { checkInitialCluster, parseInitialCluster } from './initial-cluster.js';
 import { parseDiscoveryProxy } from '../src/discovery/node-http.js';
 import { USAGE, helpText, versionText } from './usage.js';
 import { readTls } from './tls-flags.js';
-import { ADVERTISE_CLIENT_URLS_REQUIRED, readLogLevel, validateConfig } from './validate.js';
+import { readLogging } from './log-flags.js';
+import type { LogSettings } from './log-flags.js';
+import { ADVERTISE_CLIENT_URLS_REQUIRED, validateConfig } from './validate.js';
 
 export type ParseOutcome =
   | { kind: 'start'; config: MemberConfig; notices: string[] }
@@ -49,8 +52,10 @@ export function parseArgs(argv: readonly string[], env: Env, readFile = (path: s
   if (refusal) return { kind: 'error', exitCode: 1, message: refusal, notices };
   notices.push(...ignoredFlagNotices(flags));
 
-  const built = buildConfig(flags, notices, configFile !== '');
-  if (typeof built === 'string') return verifyingError(built, notices);
+  // etcd's Validate sets up logging before any other check.
+  const logging = readLogging(flags, notices);
+  if ('problem' in logging) return logging.exitCode === 2 ? { kind: 'error', exitCode: 2, message: logging.problem, notices } : verifyingError(logging.problem, notices);
+  const built = buildConfig(flags, logging, notices, configFile !== '');
   const clusterText = initialClusterText(flags, built);
   const bootstrapSources = [built.discovery, clusterText, built.discoverySrv].filter((source) => source).length;
   const invalid = validateConfig(built, bootstrapSources);
@@ -94,17 +99,11 @@ function readConfigFile(commandLine: FlagSet, env: Env, path: string, readFile: 
   try {
     text = readFile(path);
   } catch (err) {
-    return verifyingError(openError(path, err as NodeJS.ErrnoException), notices);
+    return verifyingError(goOpenError(path, err as NodeJS.ErrnoException), notices);
   }
   const flags = new FlagSet(FLAGS);
   const problem = applyConfigFile(flags, path, text);
   return problem ? verifyingError(problem, notices) : { kind: 'read', flags, notices };
-}
-
-/** Go's os.Open error text. */
-function openError(path: string, err: NodeJS.ErrnoException): string {
-  const reasons: Record<string, string> = { ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory' };
-  return `open ${path}: ${(err.code && reasons[err.code]) ?? err.message}`;
 }
 
 type ParseError = Extract<ParseOutcome, { kind: 'error' }>;
@@ -170,11 +169,9 @@ function flagText(flags: FlagSet, def: FlagDef): string {
 }
 
 /** Everything but the initial cluster, which has its own checks and errors. */
-function buildConfig(flags: FlagSet, notices: string[], fromFile: boolean): Omit<MemberConfig, 'initialCluster'> | string {
+function buildConfig(flags: FlagSet, logging: LogSettings, notices: string[], fromFile: boolean): Omit<MemberConfig, 'initialCluster'> {
   const defaults = defaultConfig();
   const name = flags.string('name');
-  const logLevel = flags.bool('debug') ? 'debug' : readLogLevel(flags.string('log-level'));
-  if (!logLevel) return `unknown log level ${JSON.stringify(flags.string('log-level'))} (use debug, info, warn, error, panic or fatal)`;
   let snapshotCount = flags.number('snapshot-count');
   if (snapshotCount === 0) {
     snapshotCount = defaults.snapshotCount;
@@ -199,7 +196,8 @@ function buildConfig(flags: FlagSet, notices: string[], fromFile: boolean): Omit
     snapshotCount,
     maxSnapshots: flags.number('max-snapshots'),
     cors: flags.list('cors'),
-    logLevel,
+    logLevel: logging.level,
+    logOutputs: logging.outputs,
     preVote: flags.bool('pre-vote'),
     strictReconfigCheck: flags.bool('strict-reconfig-check'),
     proxy: {

@@ -21,7 +21,9 @@ import { ClientListeners } from './client-listeners.js';
 import { discoverBootstrap } from './discover-cluster.js';
 import type { Bootstrap } from './discover-cluster.js';
 import { startDiscoveredProxy } from './proxy-fallback.js';
+import { goOpenError } from './go-errors.js';
 import { peerTransportTls } from './peer-tls.js';
+import { SERVING, STARTING, localMemberLine, servingFields, startingFields } from './startup-log.js';
 
 function tlsLog(logger: Logger, side: 'client' | 'peer'): MaterialLog {
   return { info: (m) => logger.info({ side }, m), warn: (m) => logger.warn({ side }, m) };
@@ -42,8 +44,19 @@ async function bootstrapConfig(config: MemberConfig, hasData: boolean, logger: L
   });
 }
 
+/** The logger, its files opened first of all, so that a bad --log-outputs path stops the start in etcd's words. */
+function openLogger(config: MemberConfig): Logger {
+  try {
+    return createLogger(config.name, config.logLevel, config.logOutputs);
+  } catch (err) {
+    const { path } = err as NodeJS.ErrnoException;
+    if (path === undefined) throw err;
+    throw new Error(`open sink ${JSON.stringify(path)}: ${goOpenError(path, err as NodeJS.ErrnoException)}`);
+  }
+}
+
 export async function serve(config: MemberConfig): Promise<void> {
-  const logger = createLogger(config.name, config.logLevel);
+  const logger = openLogger(config);
   // TLS files are checked (or made, with auto TLS) before anything else, so a bad one stops the start.
   const clientMaterial = config.clientTls && openMaterial(config.clientTls, systemClock, tlsLog(logger, 'client'));
   // As etcd, the peer side's files are checked even with http peer URLs (they are for dialing too).
@@ -58,14 +71,14 @@ export async function serve(config: MemberConfig): Promise<void> {
   let member: Member;
   try {
     const loaded = await log.load();
+    logger.info(startingFields(config, loaded.meta.identity !== undefined), STARTING);
     const bootstrap = await bootstrapConfig(config, loaded.meta.identity !== undefined, logger);
     if (bootstrap.kind === 'proxy') {
       await log.close();
       return startDiscoveredProxy(config, bootstrap.initialCluster, logger);
     }
     const { identity, knownMembers, how } = await resolveIdentity(bootstrap.config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
-    const said = { restarted: 'restarting member from its data', joined: 'joining a running cluster', founded: 'starting a new member of a new cluster' };
-    logger.info({ memberId: identity.memberId, clusterId: identity.clusterId, entries: loaded.entries.length }, said[how]);
+    logger.info(...localMemberLine(how, identity.memberId, identity.clusterId));
     metrics = new MemberMetrics({ memberId: formatId(identity.memberId), processMetrics: true });
     member = new Member({
       config,
@@ -119,5 +132,5 @@ export async function serve(config: MemberConfig): Promise<void> {
     tls: tls && clientMaterial && { material: clientMaterial, clientCertAuth: tls.clientCertAuth, allowedHostname: tls.allowedHostname },
     logger,
   });
-  logger.info({ clientURLs: config.listenClientUrls, peerURLs: config.listenPeerUrls }, 'serving client requests');
+  logger.info(servingFields(config, member.memberId), SERVING);
 }

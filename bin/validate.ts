@@ -1,20 +1,13 @@
 // The checks etcd's embed.Config.Validate makes of a configuration, in its order and words.
 // Each returns the reason, which the caller reports as "error verifying flags, <reason>".
 import { isIP } from 'node:net';
-import type { LogLevel, MemberConfig } from '../src/server/config.js';
+import type { MemberConfig } from '../src/server/config.js';
 import { parseEtcdUrl } from './etcd-urls.js';
 
 /** etcd's ceiling on --election-timeout. */
 const MAX_ELECTION_MS = 50_000;
 
 export const ADVERTISE_CLIENT_URLS_REQUIRED = '--advertise-client-urls is required when --listen-client-urls is set explicitly';
-
-/** --log-level values etcd accepts; raftkv's logger has no `panic`, so it becomes `fatal`. */
-const LOG_LEVELS: Record<string, LogLevel> = { debug: 'debug', info: 'info', warn: 'warn', error: 'error', panic: 'fatal', fatal: 'fatal' };
-
-export function readLogLevel(text: string): LogLevel | undefined {
-  return Object.hasOwn(LOG_LEVELS, text) ? LOG_LEVELS[text] : undefined;
-}
 
 /** The initial cluster is checked separately, later, as etcd does (see initial-cluster.ts). */
 export const CONFLICTING_BOOTSTRAP_FLAGS =

@@ -8,7 +8,7 @@ import type { TlsSettings } from '../tls/settings.js';
 
 export type ClusterState = 'new' | 'existing';
 
-/** Levels etcd's --log-level accepts, minus `panic`, which raftkv treats as `fatal`. */
+/** Levels etcd's --log-level accepts, minus `dpanic` and `panic`, which raftkv treats as `fatal`. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /** One `name=url[,name=url]` group of --initial-cluster; a member may have several peer URLs. */
@@ -56,6 +56,8 @@ export interface MemberConfig {
   /** Origins allowed by CORS; `['*']` allows every origin. */
   cors: string[];
   logLevel: LogLevel;
+  /** Where log lines go, each in full: 'stdout', 'stderr' or a file appended to (etcd's --log-outputs). */
+  logOutputs: string[];
   /** Raft pre-vote: a partitioned member does not disrupt the leader when it rejoins. On by default, as in etcd 3.5. */
   preVote: boolean;
   /** Refuse membership changes that would leave the cluster without a quorum of started members. */
@@ -104,6 +106,7 @@ export function defaultConfig(): MemberConfig {
     maxSnapshots: 5,
     cors: ['*'],
     logLevel: 'info',
+    logOutputs: ['stderr'],
     preVote: true,
     strictReconfigCheck: true,
     proxy: { mode: 'off', failureWaitMs: 5000, refreshIntervalMs: 30_000, dialTimeoutMs: 1000, writeTimeoutMs: 5000, readTimeoutMs: 0 },

@@ -108,6 +108,13 @@ peer-transport-security:
     expect(refusal(`${BASE}force-new-cluster: true\n`)).toBe('--force-new-cluster=true: forcing a new one-member cluster is not supported');
   });
 
+  it('reads log-outputs as a YAML list, through the same rules as the flag', () => {
+    expect(startedWith(`${BASE}logger: zap\nlog-outputs: [stdout, /var/log/raftkv.log]\n`).config.logOutputs).toEqual(['/var/log/raftkv.log', 'stdout']);
+    expect(refusal(`${BASE}log-outputs: [stdout, stderr]\n`)).toBe(
+      verifying(`--logger=capnslog supports only 1 value in '--log-outputs', got ["stderr" "stdout"]`),
+    );
+  });
+
   it('says a key for an ignored flag is ignored, as for the flag', () => {
     expect(startedWith(`${BASE}enable-v2: true\n`).notices).toContain('--enable-v2=true is ignored: the v2 API is always on');
   });

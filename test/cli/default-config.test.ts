@@ -22,6 +22,7 @@ describe('defaults', () => {
       maxSnapshots: 5,
       cors: ['*'],
       logLevel: 'info',
+      logOutputs: ['stderr'],
       preVote: true,
       strictReconfigCheck: true,
       // etcd's newConfig: proxy off, 5 s failure wait, 30 s refresh, 1 s dial, 5 s write, no read timeout.

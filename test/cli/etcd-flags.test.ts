@@ -58,8 +58,6 @@ describe('flags that only matter to etcd v3', () => {
     ['--max-request-bytes=1000', '--max-request-bytes=1000 is ignored: it only matters to the etcd v3 API'], // v2 forms: Go's 10 MiB
     ['--experimental-initial-corrupt-check', '--experimental-initial-corrupt-check=true is ignored: it only matters to the etcd v3 API'],
     ['--metrics=extensive', '--metrics=extensive is ignored: it only matters to the etcd v3 API'],
-    ['--logger=zap', '--logger=zap is ignored: raftkv always logs JSON lines'],
-    ['--log-outputs=stderr', '--log-outputs=stderr is ignored: raftkv always logs to stdout'],
   ])('accepts %s and says it is ignored', (flag, notice) => {
     const { config, notices } = started([flag]);
     expect(notices).toEqual([notice]);

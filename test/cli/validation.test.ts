@@ -94,17 +94,3 @@ describe('timeouts', () => {
     );
   });
 });
-
-describe('logging', () => {
-  it('takes --log-level, with --debug winning', () => {
-    expect(configOf(['--log-level', 'warn']).logLevel).toBe('warn');
-    expect(configOf(['--log-level', 'warn', '--debug']).logLevel).toBe('debug');
-    expect(configOf(['--log-level', 'panic']).logLevel).toBe('fatal');
-  });
-
-  it('refuses an unknown log level', () => {
-    expect(failure(['--log-level', 'loud']).message).toBe(
-      verifying('unknown log level "loud" (use debug, info, warn, error, panic or fatal)'),
-    );
-  });
-});
