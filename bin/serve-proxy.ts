@@ -7,7 +7,6 @@ import { forwarder } from '../api/proxy/forward.js';
 import { memberDialer } from '../api/proxy/member-dialer.js';
 import { buildProxyApp } from '../api/proxy/proxy-app.js';
 import type { MemberConfig } from '../src/server/config.js';
-import { createLogger } from '../src/server/logger.js';
 import type { Logger } from '../src/server/logger.js';
 import { systemClock } from '../src/server/seams.js';
 import { clusterFilePath, makeProxyDir, readClusterFile, writeClusterFile } from '../src/proxy/cluster-file.js';
@@ -16,6 +15,7 @@ import { Director } from '../src/proxy/director.js';
 import { openMaterial } from '../src/tls/open-material.js';
 import type { TlsSettings } from '../src/tls/settings.js';
 import { ClientListeners } from './client-listeners.js';
+import { openLogger } from './open-logger.js';
 
 export interface RunningProxy {
   /** Where each client URL listens, in URL order. */
@@ -97,7 +97,7 @@ export async function startProxy(config: MemberConfig, peerUrls: readonly string
 export async function serveProxy(
   config: MemberConfig,
   peerUrls: readonly string[] = config.initialCluster.flatMap((m) => m.peerUrls),
-  logger: Logger = createLogger(config.name, config.logLevel),
+  logger: Logger = openLogger(config),
 ): Promise<void> {
   const proxy = await startProxy(config, peerUrls, logger);
   const stop = (reason: string): void => {

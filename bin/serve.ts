@@ -4,7 +4,6 @@
 import { buildApp } from '../api/app.js';
 import type { MemberConfig } from '../src/server/config.js';
 import { resolveIdentity } from '../src/server/identity.js';
-import { createLogger } from '../src/server/logger.js';
 import { Member } from '../src/server/member.js';
 import { formatId } from '../src/server/ids.js';
 import { MemberMetrics } from '../src/server/metrics.js';
@@ -19,9 +18,9 @@ import { nodeDiscoveryHttp, parseDiscoveryProxy } from '../src/discovery/node-ht
 import { nodeSrvResolver } from '../src/discovery/node-resolver.js';
 import { ClientListeners } from './client-listeners.js';
 import { discoverBootstrap } from './discover-cluster.js';
+import { openLogger } from './open-logger.js';
 import type { Bootstrap } from './discover-cluster.js';
 import { startDiscoveredProxy } from './proxy-fallback.js';
-import { goOpenError } from './go-errors.js';
 import { peerTransportTls } from './peer-tls.js';
 import { SERVING, STARTING, localMemberLine, servingFields, startingFields } from './startup-log.js';
 
@@ -42,17 +41,6 @@ async function bootstrapConfig(config: MemberConfig, hasData: boolean, logger: L
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: logger,
   });
-}
-
-/** The logger, its files opened first of all, so that a bad --log-outputs path stops the start in etcd's words. */
-function openLogger(config: MemberConfig): Logger {
-  try {
-    return createLogger(config.name, config.logLevel, config.logOutputs);
-  } catch (err) {
-    const { path } = err as NodeJS.ErrnoException;
-    if (path === undefined) throw err;
-    throw new Error(`open sink ${JSON.stringify(path)}: ${goOpenError(path, err as NodeJS.ErrnoException)}`);
-  }
 }
 
 export async function serve(config: MemberConfig): Promise<void> {

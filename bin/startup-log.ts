@@ -33,7 +33,6 @@ export function startingFields(config: MemberConfig, memberInitialized: boolean)
     'initial-cluster': initialClusterText(config),
     'initial-cluster-state': config.initialClusterState,
     'initial-cluster-token': config.initialClusterToken,
-    'max-request-bytes': config.maxRequestBytes,
     'pre-vote': config.preVote,
   };
 }
