@@ -1,0 +1,67 @@
+// Patroni 3.0.2 (Debian's, its etcd v2 DCS on python3-etcd) running three PostgreSQL 15 servers
+// with a three-member raftkv cluster as its DCS, deployed as in production: leader lock, member keys
+// and failover key in raftkv (TTL creates with prevExist=false, refreshes with prevValue+ttl,
+// prevIndex swaps, wait=true watches, endpoints from /v2/machines). A sampler asks every Postgres
+// for pg_is_in_recovery() every ~200 ms from start to end: never two primaries at once.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
+import { sleep, waitFor } from '../../bench/harness/wait.js';
+import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { v2 } from '../support/http.js';
+import { crashedMemberLogs } from './support/cluster-state.js';
+import { PatroniCluster } from './support/patroni-cluster.js';
+import { DCS_TIMING } from './support/patroni-config.js';
+import type { PatroniNode } from './support/patroni-node.js';
+import { PrimarySampler } from './support/primary-sampler.js';
+
+/** initdb, a primary, two pg_basebackups and Patroni's loops, on a busy 2-core machine. */
+const BOOTSTRAP_MS = 2 * CLUSTER_WAIT_MS;
+/** A replica promoted once the dead primary's lock expires (ttl), plus room for a busy machine. */
+const FAILOVER_MS = DCS_TIMING.ttl * 1000 + CLUSTER_WAIT_MS / 2;
+
+describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
+  let patroni: PatroniCluster;
+  let sampler: PrimarySampler;
+
+  beforeAll(async () => {
+    cluster = await ProcessCluster.start({ size: 3, label: 'raftkv-patroni-dcs' });
+    const taken = new Set(cluster.members.flatMap((m) => [m.clientUrl, m.peerUrl].map((u) => Number(new URL(u).port))));
+    patroni = await PatroniCluster.create(cluster.clientUrls(), taken);
+    for (const node of patroni.nodes) node.start();
+    sampler = new PrimarySampler(patroni.nodes);
+  });
+  afterAll(async () => {
+    await sampler?.stop();
+    await patroni?.stop();
+    const crashed = cluster ? crashedMemberLogs(cluster) : '';
+    await cluster?.stop();
+    expect(crashed, 'no raftkv member dies on its own').toBe('');
+  });
+
+  /** Read through a running raftkv member, quorum: what the cluster has now. */
+  async function dcsGet(key: string, params: Record<string, string | boolean> = {}): Promise<any> {
+    const live = cluster.members.findIndex((_, i) => cluster.isRunning(i));
+    return (await v2(cluster.url(live), 'GET', key, { quorum: true, ...params })).body;
+  }
+
+  function expectNoSplitBrain(): void {
+    expect(sampler.splitBrains, 'samples in which two Postgres servers were primary at once').toEqual([]);
+  }
+
+  it('bootstraps one primary and two streaming replicas; the leader lock is a TTL key in raftkv', async () => {
+    const { primary, replicas } = await patroni.waitHealthy('Patroni to bootstrap one primary and two streaming replicas', BOOTSTRAP_MS);
+    expect(replicas).toHaveLength(2);
+    const leader = (await dcsGet(patroni.leaderKey)).node;
+    expect(leader.value).toBe(primary.name);
+    expect(leader.ttl).toBeGreaterThan(0);
+    expect(leader.ttl).toBeLessThanOrEqual(DCS_TIMING.ttl);
+    const members = (await dcsGet(`/service/${patroni.scope}/members`, { sorted: true })).node.nodes;
+    expect(members.map((m: any) => m.key)).toEqual(patroni.nodes.map((n) => `/service/${patroni.scope}/members/${n.name}`));
+    for (const m of members) expect(JSON.parse(m.value).role).toBe(m.key.endsWith(primary.name) ? 'master' : 'replica');
+    const config = JSON.parse((await dcsGet(`/service/${patroni.scope}/config`)).node.value);
+    expect(config).toMatchObject(DCS_TIMING);
+    expect(sampler.samples, 'the sampler ran').toBeGreaterThan(0);
+    expectNoSplitBrain();
+  });
+});
