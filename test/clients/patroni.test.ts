@@ -64,4 +64,24 @@ describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: 
     expect(sampler.samples, 'the sampler ran').toBeGreaterThan(0);
     expectNoSplitBrain();
   });
+
+  it("fails over within ttl when the primary's machine dies (kill -9 Patroni and its postgres); the old primary rejoins as a replica", async () => {
+    const { primary: old } = await patroni.waitHealthy('one primary and two streaming replicas', CLUSTER_WAIT_MS);
+    const killedAt = Date.now();
+    await old.kill();
+    let next: PatroniNode | undefined;
+    await waitFor('another node to become primary (Postgres and Patroni agree)', async () => {
+      for (const n of patroni.nodes.filter((x) => x !== old)) if ((await n.pgRole()) === 'primary' && (await n.restSays('primary'))) next = n;
+      return next;
+    }, FAILOVER_MS, () => patroni.explain());
+    const tookMs = Date.now() - killedAt;
+    // It cannot happen before the dead primary's lock expires: nobody takes a live lock.
+    expect(tookMs, 'failover waited for the lock to expire').toBeGreaterThan((DCS_TIMING.ttl - DCS_TIMING.loop_wait - 1) * 1000);
+    expect((await dcsGet(patroni.leaderKey)).node.value).toBe(next!.name);
+
+    old.start();
+    const after = await patroni.waitHealthy(`${old.name} to rejoin as a replica of ${next!.name}`, BOOTSTRAP_MS);
+    expect(after.primary).toBe(next);
+    expectNoSplitBrain();
+  });
 });
