@@ -84,4 +84,31 @@ describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: 
     expect(after.primary).toBe(next);
     expectNoSplitBrain();
   });
+
+  it('keeps its leader lock when the raftkv member its primary talks to is killed: nothing fails over', async () => {
+    const { primary } = await patroni.waitHealthy('one primary and two streaming replicas', CLUSTER_WAIT_MS);
+    const server = primary.etcdServer();
+    const victim = cluster.clientUrls().indexOf(server ?? '');
+    expect(victim, `${primary.name} names the raftkv member it uses (${server})`).toBeGreaterThanOrEqual(0);
+    const lockBefore = (await dcsGet(patroni.leaderKey)).node;
+    const startedBefore = await primary.sql('select pg_postmaster_start_time()');
+    await cluster.kill(victim);
+    try {
+      // A full ttl and then some: the lock survives only if Patroni refreshed it through another member.
+      const until = Date.now() + (DCS_TIMING.ttl + 3 * DCS_TIMING.loop_wait) * 1000;
+      while (Date.now() < until) {
+        expect(await primary.pgRole(), `${primary.name} is still primary`).toBe('primary');
+        expect((await dcsGet(patroni.leaderKey)).node.value, 'the leader lock').toBe(primary.name);
+        await sleep(500);
+      }
+      const lockAfter = (await dcsGet(patroni.leaderKey)).node;
+      expect(lockAfter.modifiedIndex, 'the lock was refreshed meanwhile').toBeGreaterThan(lockBefore.modifiedIndex);
+      expect(primary.etcdServer(), 'Patroni moved to another raftkv member').not.toBe(server);
+      expect(await primary.sql('select pg_postmaster_start_time()'), 'postgres was never restarted').toBe(startedBefore);
+      expect(await primary.restSays('primary')).toBe(true);
+    } finally {
+      await cluster.restart(victim);
+    }
+    expectNoSplitBrain();
+  });
 });
