@@ -13,6 +13,8 @@ import { PatroniCluster } from './support/patroni-cluster.js';
 import { DCS_TIMING } from './support/patroni-config.js';
 import type { PatroniNode } from './support/patroni-node.js';
 import { PrimarySampler } from './support/primary-sampler.js';
+import { start } from './support/processes.js';
+import type { Finished } from './support/processes.js';
 
 /** initdb, a primary, two pg_basebackups and Patroni's loops, on a busy 2-core machine. */
 const BOOTSTRAP_MS = 2 * CLUSTER_WAIT_MS;
@@ -109,6 +111,38 @@ describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: 
     } finally {
       await cluster.restart(victim);
     }
+    expectNoSplitBrain();
+  });
+
+  it('a switchover with the raftkv leader killed mid-way completes or is refused cleanly, and one primary remains', async () => {
+    const { primary, replicas } = await patroni.waitHealthy('one primary and two streaming replicas', CLUSTER_WAIT_MS);
+    const candidate = replicas[0]!;
+    const raftLeader = await cluster.waitForLeader();
+    const watchVia = cluster.url((raftLeader + 1) % cluster.size);
+    // From the index now, so the watch sees the failover key's write however late it registers.
+    const index = Number((await fetch(`${watchVia}/v2/keys/`)).headers.get('x-etcd-index'));
+    const failoverWritten = v2(watchVia, 'GET', `/service/${patroni.scope}/failover`, { wait: true, waitIndex: index + 1 }, CLUSTER_WAIT_MS);
+
+    const ctl = start('/usr/bin/patronictl', ['-c', primary.configFile, 'switchover', '--leader', primary.name, '--candidate', candidate.name, '--force'], process.env);
+    let outcome: Finished | undefined;
+    try {
+      const event = await failoverWritten;
+      expect(event.body.node.value, 'the failover key Patroni wrote').toContain(candidate.name);
+      await cluster.kill(raftLeader);
+      outcome = await Promise.race([ctl.exited, sleep(CLUSTER_WAIT_MS).then(() => undefined)]);
+    } finally {
+      await ctl.kill();
+      await cluster.restart(raftLeader);
+    }
+    expect(outcome, `patronictl finished; so far: ${ctl.stdout()} ${ctl.stderr()}`).toBeDefined();
+    expect(outcome!.code, outcome!.stderr).toBe(0);
+    // Patroni's own words for each way a switchover ends (api.py poll_failover_result, ctl.py).
+    const said = outcome!.stdout.match(/Successfully switched over to "(\w+)"|Switched over to "\w+" instead of|Switchover failed|Switchover status unknown|falling back to DCS/);
+    expect(said, outcome!.stdout).not.toBeNull();
+
+    const after = await patroni.waitHealthy('one primary and two streaming replicas after the switchover', BOOTSTRAP_MS);
+    if (said![1]) expect(after.primary.name, outcome!.stdout).toBe(candidate.name);
+    expect((await dcsGet(patroni.leaderKey)).node.value).toBe(after.primary.name);
     expectNoSplitBrain();
   });
 });
