@@ -32,7 +32,9 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
   }
 }
 
-describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
+// A step waits on up to five slow things in a row (health, a watch, patronictl, a member's restart,
+// health again): twice a multi-process test's usual budget, so its own waits fail first, with their story.
+describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: 2 * CLUSTER_TEST_MS }, () => {
   let cluster: ProcessCluster;
   let patroni: PatroniCluster;
   let sampler: PrimarySampler;
@@ -50,6 +52,7 @@ describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: 
     const crashed = cluster ? crashedMemberLogs(cluster) : '';
     await cluster?.stop();
     expect(crashed, 'no raftkv member dies on its own').toBe('');
+    if (sampler) expectNoSplitBrain();
   });
 
   /** Read through a running raftkv member, quorum: what the cluster has now. */
@@ -129,8 +132,9 @@ describe('Patroni with PostgreSQL on a three-member raftkv cluster', { timeout: 
       // A full ttl and then some: the lock survives only if Patroni refreshed it through another member.
       const until = Date.now() + (DCS_TIMING.ttl + 3 * DCS_TIMING.loop_wait) * 1000;
       while (Date.now() < until) {
-        expect(await primary.pgRole(), `${primary.name} is still primary`).toBe('primary');
         expect((await dcsGet(patroni.leaderKey)).node.value, 'the leader lock').toBe(primary.name);
+        // 'down' may be a psql slow to connect on a busy machine; a demotion shows in the start time below.
+        expect(await primary.pgRole(), `${primary.name} is not demoted`).not.toBe('replica');
         await sleep(500);
       }
       const lockAfter = (await dcsGet(patroni.leaderKey)).node;
