@@ -25,7 +25,7 @@ export class PatroniCluster {
   static async create(etcdUrls: string[], takenPorts: Set<number>, size = 3): Promise<PatroniCluster> {
     const root = mkdtempSync(join(tmpdir(), 'raftkv-patroni-'));
     trackDir(root);
-    chmodSync(root, 0o711); // root's, but the postgres user must reach its node dir below
+    chmodSync(root, 0o711); // the postgres user (when we are root) must reach its node dir below
     const ports = await freePorts(2 * size, takenPorts);
     const scope = `raftkv-${process.pid}`;
     const nodes = Array.from({ length: size }, (_, i) => new PatroniNode({

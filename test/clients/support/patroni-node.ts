@@ -13,11 +13,13 @@ import { isGone, killTree } from './process-tree.js';
 
 const run = promisify(execFile);
 
-/** PostgreSQL refuses to run as root: Patroni and its postgres run as this user. */
-const POSTGRES_USER = {
-  uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
-  gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
-};
+/** PostgreSQL refuses to run as root: run as root (CI), Patroni and its postgres run as the postgres user. */
+const RUN_AS = process.getuid?.() === 0
+  ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString()) }
+  : undefined;
+
+/** kill -9 takes effect at once; only the reaping of an orphaned postmaster may lag. */
+const DEATH_WAIT_MS = 10_000;
 
 /** What PostgreSQL itself says it is (pg_is_in_recovery), or 'down' when it does not answer. */
 export type PgRole = 'primary' | 'replica' | 'down';
@@ -32,7 +34,7 @@ export class PatroniNode {
 
   constructor(readonly spec: PatroniNodeSpec) {
     mkdirSync(spec.dir, { recursive: true, mode: 0o700 });
-    chownSync(spec.dir, POSTGRES_USER.uid, POSTGRES_USER.gid);
+    if (RUN_AS) chownSync(spec.dir, RUN_AS.uid, RUN_AS.gid);
     this.configFile = join(spec.dir, 'patroni.yml');
     writeFileSync(this.configFile, patroniConfig(spec));
     // Patroni starts postgres in a session of its own: killing Patroni leaves it running.
@@ -45,7 +47,7 @@ export class PatroniNode {
 
   start(): void {
     const proc = spawn('/usr/bin/patroni', [this.configFile], {
-      ...POSTGRES_USER,
+      ...RUN_AS,
       cwd: this.spec.dir,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: this.spec.dir, LANG: 'C.UTF-8' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -89,7 +91,7 @@ export class PatroniNode {
       await exited;
     }
     const pid = this.killPostgres();
-    if (pid !== undefined) await waitFor(`${this.name}'s postmaster ${pid} to die`, () => isGone(pid), 10_000);
+    if (pid !== undefined) await waitFor(`${this.name}'s postmaster ${pid} to die`, () => isGone(pid), DEATH_WAIT_MS);
   }
 
   /** kill, and forget the exit-time cleanup: for the end of the test. */
