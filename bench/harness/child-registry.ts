@@ -1,4 +1,5 @@
-// Everything the harness starts — member processes, load workers, temp directories — is
+// Everything the harness starts — member processes, load workers, temp directories, and processes
+// it cannot hold as children (a PostgreSQL that Patroni starts in a session of its own) — is
 // registered here, so that an error, Ctrl-C or SIGTERM still leaves no orphan process and no
 // data directory behind.
 import type { ChildProcess } from 'node:child_process';
@@ -6,6 +7,7 @@ import { rmSync } from 'node:fs';
 
 const children = new Set<ChildProcess>();
 const dirs = new Set<string>();
+const cleanups = new Set<() => void>();
 
 export function trackChild(child: ChildProcess): void {
   children.add(child);
@@ -14,6 +16,12 @@ export function trackChild(child: ChildProcess): void {
 
 export function trackDir(dir: string): void {
   dirs.add(dir);
+}
+
+/** A synchronous way to stop processes that are not our children; returns a function that forgets it. */
+export function trackCleanup(cleanup: () => void): () => void {
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
 }
 
 export function removeDir(dir: string): void {
@@ -29,6 +37,13 @@ function killEverything(): void {
       child.kill('SIGKILL');
     } catch {
       // Already gone.
+    }
+  }
+  for (const cleanup of cleanups) {
+    try {
+      cleanup();
+    } catch {
+      // Best effort: the rest still runs.
     }
   }
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
