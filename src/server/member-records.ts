@@ -2,9 +2,9 @@
 // store index (and no watcher sees it), so X-Etcd-Index counts them as etcd's does. A key made
 // below a missing directory creates that directory without an index of its own, as in etcd.
 import type { Store } from '../store/store.js';
-import { formatId } from './ids.js';
 
-const members = (id: string): string => `/0/members/${formatId(id)}`;
+// No reader ever sees these keys; only their count matters (ids as raftkv keeps them).
+const members = (id: string): string => `/0/members/${id}`;
 
 /** A member joins the configuration (founders too, as etcd applies their bootstrap ConfChanges). */
 export function recordMemberAdded(store: Store, id: string): void {
@@ -24,7 +24,7 @@ export function recordAttributesPublished(store: Store, id: string): void {
 /** The member's directory goes and its id is remembered as removed: two indexes. */
 export function recordMemberRemoved(store: Store, id: string): void {
   store.recordInternal('delete', members(id));
-  store.recordInternal('create', `/0/removed_members/${formatId(id)}`);
+  store.recordInternal('create', `/0/removed_members/${id}`);
 }
 
 /** The leader set the cluster version (/0/version). */
