@@ -28,8 +28,8 @@ export function miscRoutes(app: FastifyInstance, service: MemberService, etcdVer
   route(app, '/version', ['GET'], (_request, reply) => sendText(reply.header('Content-Type', 'application/json'), versionBody));
 
   // Go sniffs the type of these bodies: text/plain. An unhealthy member answers through http.Error.
-  route(app, '/health', ['GET'], (_request, reply) => {
-    if (!service.healthy()) return sendGoError(reply, 503, '{"health":"false"}');
+  route(app, '/health', ['GET'], async (_request, reply) => {
+    if (!(await service.healthy())) return sendGoError(reply, 503, '{"health":"false"}');
     return sendText(reply.header('Content-Type', 'text/plain; charset=utf-8'), '{"health":"true"}');
   });
   route(app, '/v2/machines', ['GET', 'HEAD'], (_request, reply) => {

@@ -1,6 +1,8 @@
 // The composition root of one member: configuration in; the logger, the TLS material, the durable
 // log (with its fsync metric), the peer transport, the Member and the HTTP app made and wired here;
 // listeners, signals and the process's exit owned here. Nothing under src/ reaches back to api/ or bin/.
+// As etcd, the client listeners open only once this member's attributes are published: a member
+// without a quorum serves no client, and a client's first /v2/members already lists this member's URLs.
 import { buildApp } from '../api/app.js';
 import type { MemberConfig } from '../src/server/config.js';
 import { resolveIdentity } from '../src/server/identity.js';
@@ -92,7 +94,6 @@ export async function serve(config: MemberConfig): Promise<void> {
   }
   // /version names the etcd whose API this is: clients check it; raftkv's own version means nothing to them.
   const app = buildApp(member, { logger, version: ETCD_SERVER_VERSION, cors: config.cors });
-  await member.start();
 
   let listeners: ClientListeners | undefined;
   let stopping = false;
@@ -113,6 +114,8 @@ export async function serve(config: MemberConfig): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT', 0));
 
   await app.ready();
+  await member.start();
+  if (!(await member.ready) || stopping) return;
   const tls = config.clientTls;
   listeners = await ClientListeners.open({
     app,
@@ -121,4 +124,5 @@ export async function serve(config: MemberConfig): Promise<void> {
     logger,
   });
   logger.info(servingFields(config, member.memberId), SERVING);
+  logger.info({ clientURLs: config.listenClientUrls, peerURLs: config.listenPeerUrls }, 'ready to serve client requests');
 }

@@ -1,7 +1,8 @@
 // What goes into a Normal Raft entry: a v2 request from some member, a SYNC carrying the
 // leader's clock, a member publishing its name and client URLs (as etcd publishes attributes),
-// new peer URLs for a member (PUT /v2/members/<id>; raft's configuration is ids only), or a
-// change to v2 auth (users, roles, the enabled flag; passwords already hashed).
+// new peer URLs for a member (PUT /v2/members/<id>; raft's configuration is ids only), a change
+// to v2 auth (users, roles, the enabled flag; passwords already hashed), or the leader setting
+// the cluster version (as etcd's leader PUTs /0/version).
 import { Packr } from 'msgpackr';
 import type { AuthOp } from '../auth/auth-state.js';
 import type { V2Request } from '../store/types.js';
@@ -43,7 +44,12 @@ export interface AuthCommand {
   op: AuthOp;
 }
 
-export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand | AuthCommand;
+export interface ClusterVersionCommand {
+  kind: 'cluster-version';
+  version: string;
+}
+
+export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand | AuthCommand | ClusterVersionCommand;
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 

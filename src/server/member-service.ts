@@ -58,8 +58,8 @@ export interface MemberService {
   selfStats(): object;
   leaderStats(): object | undefined;
   storeStats(): object;
-  /** Health as etcd reports it: true when a leader is known and recent. */
-  healthy(): boolean;
+  /** Health as etcd reports it: a leader is known and a quorum read completes within a second. */
+  healthy(): Promise<boolean>;
   /** Prometheus text exposition. */
   metricsText(): Promise<string>;
   /** Where the API reports each /v2/keys request (etcd's etcd_http_* metrics). */

@@ -11,6 +11,8 @@ import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { memberAuth } from './auth-apply.js';
 import { peerMembersHandler } from './peer-members.js';
+import { ClusterVersion } from './cluster-version.js';
+import { checkHealth } from './health.js';
 import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
 import { formatId } from './ids.js';
 import type { IdentityMeta } from './identity.js';
@@ -30,6 +32,7 @@ import type { Clock, LogStore, PeerHandlers, PeerNetwork, Random } from './seams
 import { selfStats } from './self-stats.js';
 import { StateMachine } from './state-machine.js';
 import { TtlSync } from './ttl-sync.js';
+import { ETCD_CLUSTER_VERSION } from './version.js';
 
 /** Entries kept behind a snapshot (etcd keeps 5000) so a briefly slow follower needs no snapshot. */
 const CATCH_UP_ENTRIES = 5000;
@@ -66,9 +69,12 @@ export class Member implements MemberService {
   private readonly reads: ReadBatcher;
   private readonly changes: MembershipChanges;
   private readonly ttl: TtlSync;
+  private readonly version: ClusterVersion;
   private readonly peers: PeerNetwork;
   private stopping = false;
   readonly requestMetrics: RequestMetrics;
+  /** Resolves true once this member's attributes are published (clients may be served), false if it stopped first. */
+  ready: Promise<boolean> = Promise.resolve(false);
 
   constructor(private readonly opts: MemberOptions) {
     const { config, identity, clock, logger, metrics } = opts;
@@ -84,6 +90,7 @@ export class Member implements MemberService {
     this.leader = new LeaderTracker(clock, (lead, state) => {
       if (lead) metrics.leaderChanges.inc(); // as etcd: a new leader, not the loss of one
       logger.info({ leader: lead || null, state }, lead ? 'leader elected' : 'leader lost');
+      if (lead === this.memberId) this.version.elected();
     });
     this.proposer = new Proposer({
       selfId: this.memberId,
@@ -174,31 +181,23 @@ export class Member implements MemberService {
       requestTimeoutMs,
       timeoutError: () => timeoutError(),
     });
-    this.ttl = new TtlSync({
-      clock,
-      isLeader: () => this.leader.isLeader,
-      nextExpiration: () => this.sm.store.nextExpiration(),
-      withNode,
-    });
+    const isLeader = (): boolean => this.leader.isLeader;
+    this.ttl = new TtlSync({ clock, isLeader, nextExpiration: () => this.sm.store.nextExpiration(), withNode });
+    const isSet = (): boolean => this.sm.membership.clusterVersion !== undefined;
+    this.version = new ClusterVersion({ clock, version: ETCD_CLUSTER_VERSION, isLeader, isSet, withNode, logger });
     const { leader, driver, proposer, sm, peers } = this;
     metrics.readFrom(metricSource({ selfId: this.memberId, leader, driver, proposer, sm, peers }));
   }
 
-  /** Listens for peers, links to them, starts raft and the loops, and publishes this member. */
+  /** Listens for peers, links to them, starts raft and the loops, and publishes this member (see ready). */
   async start(): Promise<void> {
     await this.peers.start();
     this.changes.start(this.opts.knownMembers);
     this.driver.start();
     this.ttl.start();
-    void publishAttributes({
-      selfId: this.memberId,
-      name: this.name,
-      clientURLs: this.opts.config.advertiseClientUrls,
-      proposer: this.proposer,
-      clock: this.clock,
-      isStopping: () => this.stopping,
-      logger: this.opts.logger,
-    });
+    this.version.start();
+    const { memberId: selfId, clusterId, name, proposer, clock, opts } = this;
+    this.ready = publishAttributes({ selfId, clusterId, name, clientURLs: opts.config.advertiseClientUrls, proposer, clock, isStopping: () => this.stopping, logger: opts.logger });
   }
 
   // ---- MemberService ----
@@ -226,13 +225,9 @@ export class Member implements MemberService {
     return { etcdIndex: this.sm.store.index, raftIndex: hs.commit, raftTerm: hs.term };
   }
 
-  members(): MemberInfo[] {
-    return this.sm.membership.list();
-  }
-
-  leaderId(): string | undefined {
-    return this.leader.leader || undefined;
-  }
+  members = (): MemberInfo[] => this.sm.membership.list();
+  leaderId = (): string | undefined => this.leader.leader || undefined;
+  storeStats = (): object => this.sm.store.stats();
 
   selfStats(): object {
     return selfStats({
@@ -254,12 +249,8 @@ export class Member implements MemberService {
     return this.peers.leaderStats(this.memberId, followers, formatId);
   }
 
-  storeStats(): object {
-    return this.sm.store.stats();
-  }
-
-  healthy(): boolean {
-    return this.leader.leader !== '';
+  healthy(): Promise<boolean> {
+    return checkHealth(this.leader.leader !== '', () => this.reads.read(), this.clock);
   }
 
   metricsText(): Promise<string> {
@@ -279,6 +270,7 @@ export class Member implements MemberService {
     if (this.stopping) return;
     this.stopping = true;
     this.ttl.stop();
+    this.version.stop();
     this.changes.stop();
     if (this.leader.isLeader) {
       await handOverLeadership({

@@ -29,12 +29,15 @@ export function decodeMemberContext(data: Uint8Array): MemberContext {
 export interface MembershipData {
   members: MemberInfo[];
   removed: string[];
+  /** Set once by the first leader (etcd's /0/version); absent before that. */
+  clusterVersion?: string;
 }
 
 export class Membership {
   private readonly members = new Map<string, MemberInfo>();
   /** Ids removed from the cluster: they may never come back (etcd refuses them). */
   private readonly removed = new Set<string>();
+  clusterVersion: string | undefined;
 
   add(id: string, ctx: MemberContext, isLearner: boolean): void {
     const existing = this.members.get(id);
@@ -96,13 +99,16 @@ export class Membership {
   }
 
   toData(): MembershipData {
-    return { members: this.list(), removed: [...this.removed].sort() };
+    const data: MembershipData = { members: this.list(), removed: [...this.removed].sort() };
+    if (this.clusterVersion !== undefined) data.clusterVersion = this.clusterVersion;
+    return data;
   }
 
   static fromData(data: MembershipData): Membership {
     const m = new Membership();
     for (const info of data.members) m.members.set(info.id, { ...info });
     for (const id of data.removed) m.removed.add(id);
+    m.clusterVersion = data.clusterVersion;
     return m;
   }
 }

@@ -16,6 +16,7 @@ import { invariant } from './invariant.js';
 import { MembershipError } from './member-service.js';
 import type { Applier } from './raft-driver.js';
 import type { MembershipRefusal } from './member-service.js';
+import { recordAttributesPublished, recordClusterVersion, recordMemberAdded, recordMemberRemoved, recordPeerURLsUpdated } from './member-records.js';
 import { Membership, decodeMemberContext } from './membership.js';
 import type { MemberContext, MembershipData } from './membership.js';
 
@@ -51,6 +52,8 @@ export class StateMachine implements Applier {
   ) {
     this.store = new Store({ historySize, observer: storeObserver });
     this.membership = Membership.fromData(founders);
+    // etcd's log starts with a ConfChange per founder; raftkv's starts from their configuration.
+    for (const m of this.membership.list()) recordMemberAdded(this.store, m.id);
   }
 
   applyEntry(entry: Entry): void {
@@ -70,10 +73,19 @@ export class StateMachine implements Applier {
         this.store.expireKeys(cmd.time);
         return;
       case 'attrs':
+        // A removed member's late publish changes nothing, in etcd's store too.
+        if (this.membership.has(cmd.memberId)) recordAttributesPublished(this.store, cmd.memberId);
         this.membership.setAttributes(cmd.memberId, cmd.name, cmd.clientURLs);
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
         return;
+      case 'cluster-version':
+        // Set once: a leader's proposal that commits twice (re-proposed, or two leaders') counts once.
+        if (this.membership.clusterVersion !== undefined) return;
+        this.membership.clusterVersion = cmd.version;
+        recordClusterVersion(this.store);
+        return;
       case 'peer-urls':
+        if (this.membership.has(cmd.memberId)) recordPeerURLsUpdated(this.store, cmd.memberId);
         this.membership.updatePeerURLs(cmd.memberId, cmd.peerURLs);
         this.listener.onMembershipChanged();
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
@@ -118,17 +130,24 @@ export class StateMachine implements Applier {
     applyToRaft();
     switch (cc.type) {
       case ConfChangeType.AddNode:
+        // Promotion is raftkv's own catching-up stage (etcd's v2 add makes a voter): no store write.
         if (this.membership.get(cc.nodeId)?.isLearner) this.membership.promote(cc.nodeId);
-        else this.membership.add(cc.nodeId, ctx, false);
+        else this.addMember(cc.nodeId, ctx, false);
         break;
       case ConfChangeType.AddLearnerNode:
-        this.membership.add(cc.nodeId, ctx, true);
+        this.addMember(cc.nodeId, ctx, true);
         break;
       case ConfChangeType.RemoveNode:
         this.membership.remove(cc.nodeId);
+        recordMemberRemoved(this.store, cc.nodeId);
         break;
     }
     this.listener.onMembershipChanged();
+  }
+
+  private addMember(id: string, ctx: MemberContext, isLearner: boolean): void {
+    this.membership.add(id, ctx, isLearner);
+    recordMemberAdded(this.store, id);
   }
 
   snapshotData(): Uint8Array {

@@ -116,10 +116,11 @@ export class Store {
   }
 
   /**
-   * A write outside the client key space (auth's, under /2 in etcd): it takes the next index and
-   * a slot in the history, as in etcd, and wakes no watcher. The caller decided it succeeds.
+   * A write outside the client key space (auth's under /2 in etcd, membership's under /0): it
+   * takes the next index and a slot in the history, as in etcd, and wakes no watcher. The caller
+   * decided it succeeds.
    */
-  recordInternal(action: 'create' | 'update' | 'delete', key: string): void {
+  recordInternal(action: 'create' | 'set' | 'update' | 'delete', key: string): void {
     this.currentIndex++;
     this.history.add(Object.freeze({ action, node: Object.freeze({ key }), etcdIndex: this.currentIndex, internal: true }));
   }

@@ -1,7 +1,10 @@
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { EntryType } from '../../raft/index.js';
+import { ConfChangeType } from '../../raft/index.js';
 import { encodeCommand } from '../../src/server/commands.js';
+import type { Command } from '../../src/server/commands.js';
+import { encodeMemberContext } from '../../src/server/membership.js';
 import { InvariantError } from '../../src/server/invariant.js';
 import { StateMachine } from '../../src/server/state-machine.js';
 import type { ApplyOutcome } from '../../src/server/state-machine.js';
@@ -14,13 +17,13 @@ describe('the state machine', () => {
   it('stops on a committed entry that holds no known command instead of stepping over it', () => {
     const sm = new StateMachine('m1', founders, quiet);
     expect(() => sm.applyEntry({ index: 1, term: 1, type: EntryType.Normal, data: new Uint8Array([0xc1]) })).toThrow(InvariantError);
-    expect(sm.store.index).toBe(0);
+    expect(sm.store.index).toBe(1); // the founder's raftAttributes only
   });
 
   it('applies a v2 request and keeps the store index moving forward', () => {
     const sm = new StateMachine('m1', founders, quiet);
     sm.applyEntry({ index: 1, term: 1, type: EntryType.Normal, data: encodeCommand({ kind: 'v2', from: 'm2', seq: 1, req: { method: 'PUT', path: '/a', val: '1', time: 0 } }) });
-    expect(sm.store.index).toBe(1);
+    expect(sm.store.index).toBe(2);
   });
 
   describe('v2 auth', () => {
@@ -40,8 +43,8 @@ describe('the state machine', () => {
       applyAll(sm, 'm1');
       expect(outcomes[0]).toEqual({ auth: { kind: 'user', user: { user: 'root', password: 'scrypt-hash', roles: ['root'] }, created: true } });
       expect(outcomes[3]).toEqual({ auth: { kind: 'done' } });
-      // 4 auth directories, root, reader, alice, then guest and the enabled flag
-      expect(sm.store.index).toBe(9);
+      // the founder's raftAttributes; 4 auth directories, root, reader, alice, then guest and the enabled flag
+      expect(sm.store.index).toBe(10);
       expect(sm.auth.enabled).toBe(true);
     });
 
@@ -72,5 +75,55 @@ describe('the state machine', () => {
       expect(restored.auth.enabled).toBe(false);
       expect(restored.auth.userNames()).toEqual([]);
     });
+  });
+});
+
+// The numbers are real etcd 3.4.23's (--enable-v2), three founders started together, then
+// `etcdctl member add`, the new member started, `member update`, `member remove`: X-Etcd-Index of a
+// `set` after each step was 8, 10, 12, 14 and 17.
+describe('membership writes take store indexes as in etcd', () => {
+  const ids = ['a1', 'b2', 'c3'];
+  const three = { members: ids.map((id) => ({ id, name: id, peerURLs: [`http://${id}:2380`], clientURLs: [] })), removed: [] };
+  let index = 0;
+  const apply = (sm: StateMachine, cmd: Command): void => sm.applyEntry({ index: ++index, term: 1, type: EntryType.Normal, data: encodeCommand(cmd) });
+  const set = (sm: StateMachine): number => {
+    apply(sm, { kind: 'v2', from: 'a1', seq: 0, req: { method: 'PUT', path: '/foo', val: 'bar', time: 0 } });
+    return sm.store.index;
+  };
+  const publish = (sm: StateMachine, id: string): void => apply(sm, { kind: 'attrs', from: id, seq: 0, memberId: id, name: id, clientURLs: [`http://${id}:2379`] });
+  const confChange = (sm: StateMachine, type: ConfChangeType, nodeId: string): void =>
+    sm.applyConfChange({ type, nodeId, context: encodeMemberContext({ name: '', peerURLs: type === ConfChangeType.RemoveNode ? [] : [`http://${nodeId}:2380`] }) }, () => ({ voters: [], learners: [] }));
+
+  it('counts founders, the cluster version, publishes, an add (learner stage free), an update and a removal', () => {
+    const sm = new StateMachine('a1', three, quiet);
+    expect(sm.store.index).toBe(3);
+    apply(sm, { kind: 'cluster-version', version: '3.4.0' });
+    apply(sm, { kind: 'cluster-version', version: '3.4.0' }); // committed twice: set once
+    for (const id of ids) publish(sm, id);
+    expect(set(sm)).toBe(8);
+
+    confChange(sm, ConfChangeType.AddLearnerNode, 'd4');
+    expect(set(sm)).toBe(10);
+    confChange(sm, ConfChangeType.AddNode, 'd4'); // raftkv's promotion of the caught-up learner
+    publish(sm, 'd4');
+    expect(set(sm)).toBe(12);
+    apply(sm, { kind: 'peer-urls', from: 'a1', seq: 0, memberId: 'd4', peerURLs: ['http://d4:2381'] });
+    expect(set(sm)).toBe(14);
+    confChange(sm, ConfChangeType.RemoveNode, 'd4');
+    expect(set(sm)).toBe(17);
+    publish(sm, 'd4'); // a removed member's late publish writes nothing
+    apply(sm, { kind: 'peer-urls', from: 'a1', seq: 0, memberId: 'd4', peerURLs: ['http://d4:2382'] });
+    expect(sm.store.index).toBe(17);
+  });
+
+  it('a restart publishes again (one index); a member restored from a snapshot keeps the cluster version', () => {
+    const sm = new StateMachine('a1', three, quiet);
+    apply(sm, { kind: 'cluster-version', version: '3.4.0' });
+    for (const id of ids) publish(sm, id);
+    const restored = new StateMachine('b2', three, quiet);
+    restored.restoreSnapshot({ data: sm.snapshotData(), metadata: { index, term: 1, confState: { voters: ids, learners: [] } } } as never);
+    apply(restored, { kind: 'cluster-version', version: '3.4.0' });
+    publish(restored, 'b2');
+    expect(restored.store.index).toBe(8);
   });
 });

@@ -93,7 +93,7 @@ export class StoreMember implements MemberService {
     return this.store.stats();
   }
 
-  healthy(): boolean {
+  async healthy(): Promise<boolean> {
     return this.isHealthy;
   }
 
