@@ -2,7 +2,7 @@
 // network the test cuts and drops messages on. Every wait is in fake time.
 import { afterEach, describe, expect, it } from 'vitest';
 import { MessageType } from '../../raft/index.js';
-import { EtcdError } from '../../src/store/types.js';
+import { EtcdError, ErrorCode } from '../../src/store/types.js';
 import type { StoreEvent } from '../../src/store/types.js';
 import { HEALTH_INTERVAL_MS, NOT_ENOUGH_STARTED, UNHEALTHY } from '../../src/server/reconfig-check.js';
 import { MemberCluster } from './support/member-cluster.js';
@@ -26,7 +26,7 @@ async function getValue(c: MemberCluster, i: number, key: string): Promise<strin
   try {
     return (await c.members[i]!.member.handle(c.request({ method: 'GET', path: key }))).node.value;
   } catch (err) {
-    if (err instanceof EtcdError && err.code === 100) return undefined;
+    if (err instanceof EtcdError && err.errorCode === ErrorCode.KeyNotFound) return undefined;
     throw err;
   }
 }

@@ -27,7 +27,7 @@ function closed(socket: Socket): Promise<void> {
 }
 
 /** Writes `bytes` one at a time, 20 ms apart, for as long as the connection lasts. */
-function trickle(socket: Socket, bytes: Buffer): void {
+function trickle(socket: Socket, bytes: Uint8Array): void {
   let i = 0;
   const timer = setInterval(() => (i < bytes.length ? socket.write(bytes.subarray(i, ++i)) : clearInterval(timer)), 20);
   socket.once('close', () => clearInterval(timer));
@@ -35,7 +35,7 @@ function trickle(socket: Socket, bytes: Buffer): void {
 }
 
 /** b sends a numbered heartbeat to a every 5 ms until stopped; returns how many it sent. */
-function steadyFlow(a: TestMember, b: TestMember): () => number {
+function steadyFlow(b: TestMember): () => number {
   let seq = 0;
   const timer = setInterval(() => b.transport.send([heartbeat('b', 'a', seq++)]), 5);
   onTestFinished(() => clearInterval(timer));
@@ -68,9 +68,9 @@ describe.each(['tls', 'plain'] as const)('hostile connections to a %s peer port'
   it('drops garbage, the other protocol, truncated and trickled handshakes and silent connections, while messages keep flowing', async () => {
     const [a, b] = await steadyPair();
     const failuresBefore = b.transport.peerStats('a')!.connectionFailures;
-    const stop = steadyFlow(a, b);
+    const stop = steadyFlow(b);
     const attacks: Socket[] = [];
-    const attack = async (bytes?: Buffer, slowly = false) => {
+    const attack = async (bytes?: Uint8Array, slowly = false) => {
       const socket = await fx.dial(a.url);
       attacks.push(socket);
       if (bytes && slowly) trickle(socket, bytes);
@@ -111,7 +111,7 @@ describe.each(['tls', 'plain'] as const)('hostile connections to a %s peer port'
   it('survives a burst of connections that reset at once', async () => {
     const [a, b] = await steadyPair();
     const failuresBefore = b.transport.peerStats('a')!.connectionFailures;
-    const stop = steadyFlow(a, b);
+    const stop = steadyFlow(b);
     const dials = Array.from({ length: 50 }, async (_, i) => {
       const socket = await fx.dial(a.url);
       socket.write(i % 2 ? tlsHello.subarray(0, 100) : earlyHello.subarray(0, 5));
