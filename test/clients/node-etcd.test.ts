@@ -1,26 +1,14 @@
 // The real node-etcd (v7) client against three real raftkv processes: its recursive watcher,
 // its synchronous getSync, TTL and prevExist writes, 401 resync and failover.
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJSON } from '../../bench/harness/get-json.js';
 import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
+import { call, Etcd } from './support/node-etcd.js';
+import type { Answer } from './support/node-etcd.js';
 import { crashedMemberLogs, flood, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
-
-const Etcd = createRequire(import.meta.url)('node-etcd');
-
-interface Answer {
-  err: any;
-  body: any;
-  headers: Record<string, string>;
-}
-
-/** Calls a callback-style node-etcd method and resolves with what it called back with. */
-function call(client: any, method: string, ...args: unknown[]): Promise<Answer> {
-  return new Promise((resolve) => client[method](...args, (err: any, body: any, headers: any) => resolve({ err, body, headers })));
-}
 
 interface Seen {
   action: string;

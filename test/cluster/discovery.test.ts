@@ -11,6 +11,7 @@ import { waitFor } from '../../bench/harness/wait.js';
 import { formatId, memberIdFor } from '../../src/server/ids.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
+import { newToken } from './discovery-token.js';
 
 interface Members {
   members: { id: string; name: string; peerURLs: string[]; clientURLs: string[] }[];
@@ -18,12 +19,6 @@ interface Members {
 
 async function membersOf(url: string): Promise<Members['members']> {
   return ((await (await fetch(`${url}/v2/members`)).json()) as Members).members;
-}
-
-/** A fresh token directory on `backend` holding `_config/size`, as the discovery service makes one. */
-async function newToken(backend: string, token: string, size: number): Promise<string> {
-  expect((await v2(backend, 'PUT', `/_etcd/registry/${token}/_config/size`, { value: size })).status).toBe(201);
-  return `${backend}/v2/keys/_etcd/registry/${token}`;
 }
 
 /** Every member lists the same three members by name and peer URL, ids as etcd derives them; a write reaches all. */

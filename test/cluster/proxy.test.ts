@@ -2,20 +2,14 @@
 // and watch through it while the member it uses is killed; readonly refusals; a restarted proxy
 // finding its cluster in <data-dir>/proxy/cluster; and a real etcd proxy in front of the same
 // cluster answering a handful of requests as raftkv's does.
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { waitFor } from '../../bench/harness/wait.js';
 import { Etcdctl } from '../clients/support/etcdctl.js';
+import { call, Etcd } from '../clients/support/node-etcd.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { startProxy, waitForEndpoints } from './proxy-process.js';
 import type { ProxyProcess } from './proxy-process.js';
-
-const Etcd = createRequire(import.meta.url)('node-etcd');
-
-function call(client: any, method: string, ...args: unknown[]): Promise<{ err: any; body: any }> {
-  return new Promise((resolve) => client[method](...args, (err: any, body: any) => resolve({ err, body })));
-}
 
 /** Status, body and headers (minus the connection's own and Date), comparable across proxies. */
 async function answerOf(url: string, init?: RequestInit) {
