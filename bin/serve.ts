@@ -20,6 +20,7 @@ import { nodeDiscoveryHttp, parseDiscoveryProxy } from '../src/discovery/node-ht
 import { nodeSrvResolver } from '../src/discovery/node-resolver.js';
 import { ClientListeners } from './client-listeners.js';
 import { discoverBootstrap } from './discover-cluster.js';
+import { discoveryRoots } from './discovery-roots.js';
 import { openLogger } from './open-logger.js';
 import type { Bootstrap } from './discover-cluster.js';
 import { startDiscoveredProxy } from './proxy-fallback.js';
@@ -38,7 +39,7 @@ async function bootstrapConfig(config: MemberConfig, hasData: boolean, logger: L
     return { kind: 'member', config };
   }
   return discoverBootstrap(config, {
-    http: nodeDiscoveryHttp(parseDiscoveryProxy(config.discovery?.proxy ?? '')),
+    http: nodeDiscoveryHttp(parseDiscoveryProxy(config.discovery?.proxy ?? ''), discoveryRoots()),
     resolver: nodeSrvResolver(),
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     log: logger,

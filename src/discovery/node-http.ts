@@ -1,6 +1,8 @@
 // The discovery client's HTTP over node's http and https, optionally through --discovery-proxy as
 // Go's http.Transport uses a proxy: an http:// target is asked of the proxy with its absolute URL,
-// an https:// target through a CONNECT tunnel, with TLS to the target inside it.
+// an https:// target through a CONNECT tunnel, with TLS to the target inside it. https targets are
+// checked against `ca` when given (etcd's discovery client: Go's system roots, see bin/discovery-roots.ts),
+// else node's roots; no client certificate is presented, as etcd presents none.
 import { request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -30,13 +32,13 @@ export function parseDiscoveryProxy(proxy: string): URL | undefined {
   return url;
 }
 
-export function nodeDiscoveryHttp(proxy: URL | undefined): DiscoveryHttp {
+export function nodeDiscoveryHttp(proxy: URL | undefined, ca?: string[]): DiscoveryHttp {
   return (req) =>
     new Promise((resolve, reject) => {
       const target = new URL(req.url);
       const body = req.form ? new URLSearchParams(req.form).toString() : undefined;
       const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/x-www-form-urlencoded', 'content-length': String(Buffer.byteLength(body)) };
-      const sent = send(target, req, headers, proxy, (res) => {
+      const sent = send(target, req, headers, proxy, ca, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
@@ -51,9 +53,10 @@ export function nodeDiscoveryHttp(proxy: URL | undefined): DiscoveryHttp {
     });
 }
 
-function send(target: URL, req: DiscoveryRequest, headers: Record<string, string>, proxy: URL | undefined, onResponse: (res: IncomingMessage) => void): ClientRequest {
+function send(target: URL, req: DiscoveryRequest, headers: Record<string, string>, proxy: URL | undefined, ca: string[] | undefined, onResponse: (res: IncomingMessage) => void): ClientRequest {
   const https = target.protocol === 'https:';
-  if (!proxy) return (https ? httpsRequest : httpRequest)(target, { method: req.method, headers }, onResponse);
+  const trust = ca ? { ca } : {};
+  if (!proxy) return https ? httpsRequest(target, { method: req.method, headers, ...trust }, onResponse) : httpRequest(target, { method: req.method, headers }, onResponse);
   const viaProxy: RequestOptions = { host: proxy.hostname, port: proxy.port || 80, headers: { ...headers, ...proxyAuthorization(proxy) } };
   if (!https) return httpRequest({ ...viaProxy, method: req.method, path: target.href, headers: { ...viaProxy.headers, host: target.host } }, onResponse);
   return httpsRequest(target, {
@@ -64,7 +67,7 @@ function send(target: URL, req: DiscoveryRequest, headers: Record<string, string
       httpRequest({ ...viaProxy, method: 'CONNECT', path: `${target.hostname}:${port}`, headers: { ...proxyAuthorization(proxy), host: `${target.hostname}:${port}` } })
         .on('connect', (res, socket) => {
           if (res.statusCode !== 200) return done(new Error(`proxy refused CONNECT: ${res.statusCode}`), socket);
-          done(null, tlsConnect({ socket, servername: target.hostname }));
+          done(null, tlsConnect({ socket, servername: target.hostname, ...trust }));
         })
         .on('error', (err) => done(err, undefined as never))
         .end();
