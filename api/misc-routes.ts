@@ -9,7 +9,8 @@ import { ANY_METHOD } from './methods.js';
 
 type Handler = (request: FastifyRequest, reply: FastifyReply) => FastifyReply | Promise<FastifyReply>;
 
-function route(app: FastifyInstance, url: string, allowed: readonly string[] | 'any', handler: Handler): void {
+/** A route answering every method, the ones not `allowed` with Go's 405. */
+export function route(app: FastifyInstance, url: string, allowed: readonly string[] | 'any', handler: Handler): void {
   app.route({
     method: [...ANY_METHOD],
     url,

@@ -75,6 +75,12 @@ export interface MemberService {
   addMember?(peerURLs: string[]): Promise<MemberInfo>;
   updateMember?(id: string, peerURLs: string[]): Promise<void>;
   removeMember?(id: string): Promise<void>;
+
+  /**
+   * GET /raftkv/v1/snapshot: the state machine at a linearizable read point, as the chunks of a
+   * backup file (src/storage/backup-file.ts). Rejects as handle() does when no read completes.
+   */
+  onlineSnapshot?(): Promise<Buffer[]>;
 }
 
 /** What the API reports of each /v2/keys request; watches are received, never succeeded or failed (as etcd). */

@@ -28,6 +28,7 @@ import { publishAttributes } from './publication.js';
 import { raftStatusJSON } from './raft-status-json.js';
 import { RaftDriver } from './raft-driver.js';
 import { ReadBatcher } from './read-batcher.js';
+import { takeOnlineSnapshot } from './online-snapshot.js';
 import type { Clock, LogStore, PeerHandlers, PeerNetwork, Random } from './seams.js';
 import { selfStats } from './self-stats.js';
 import { StateMachine } from './state-machine.js';
@@ -262,6 +263,8 @@ export class Member implements MemberService {
   removeMember = (id: string): Promise<void> => this.changes.remove(id);
 
   isLeader = (): boolean => this.leader.isLeader;
+  onlineSnapshot = (): Promise<Buffer[]> => takeOnlineSnapshot({ memberId: this.memberId, clusterId: this.clusterId, readIndex: () => this.reads.read(),
+    applied: () => ({ index: this.driver.applied, term: this.driver.appliedTerm }), snapshotData: () => this.sm.snapshotData() });
   raftStatus = (): object => raftStatusJSON(this.driver.node.status());
 
   // ---- lifecycle ----

@@ -61,6 +61,8 @@ export class RaftDriver {
   readonly node: RawNode;
   readonly storage: MemoryStorage;
   private appliedIndex: number;
+  /** The term of the entry (or snapshot) at appliedIndex, so the state can be named by both. */
+  private appliedTermValue: number;
   private snapshotIndex: number;
   private isLeader = false;
   private running = false;
@@ -78,6 +80,7 @@ export class RaftDriver {
     if (loaded.snapshot) opts.applier.restoreSnapshot(loaded.snapshot);
     this.snapshotIndex = loaded.snapshot?.metadata.index ?? 0;
     this.appliedIndex = this.snapshotIndex;
+    this.appliedTermValue = loaded.snapshot?.metadata.term ?? 0;
     const logger = opts.logger;
     this.node = new RawNode({
       id: opts.id,
@@ -99,6 +102,10 @@ export class RaftDriver {
 
   get applied(): number {
     return this.appliedIndex;
+  }
+
+  get appliedTerm(): number {
+    return this.appliedTermValue;
   }
 
   start(): void {
@@ -201,6 +208,7 @@ export class RaftDriver {
       this.storage.applySnapshot(rd.snapshot);
       this.opts.applier.restoreSnapshot(rd.snapshot);
       this.appliedIndex = this.snapshotIndex = index;
+      this.appliedTermValue = rd.snapshot.metadata.term;
       this.opts.events.onSnapshotInstalled?.(index);
     }
     if (rd.entries.length > 0) this.storage.append(rd.entries);
@@ -223,6 +231,7 @@ export class RaftDriver {
         this.opts.applier.applyEntry(entry);
       }
       this.appliedIndex = entry.index;
+      this.appliedTermValue = entry.term;
     }
     this.opts.events.onApplied?.(this.appliedIndex, this.opts.clock.monotonic() - started);
   }

@@ -1,9 +1,8 @@
 // The replicated state a member applies committed entries to: the v2 key space, the member
 // list and the v2 auth state. All go into a snapshot together so a restored member has them all.
 // It is the driver's Applier.
-import { Packr } from 'msgpackr';
 import { AuthState } from '../auth/auth-state.js';
-import type { AuthData, AuthResult } from '../auth/auth-state.js';
+import type { AuthResult } from '../auth/auth-state.js';
 import { applyAuthOp } from './auth-apply.js';
 import { Store } from '../store/store.js';
 import type { StoreObserver } from '../store/store.js';
@@ -18,6 +17,7 @@ import type { Applier } from './raft-driver.js';
 import type { MembershipRefusal } from './member-service.js';
 import { recordAttributesPublished, recordClusterVersion, recordMemberAdded, recordMemberRemoved, recordPeerURLsUpdated } from './member-records.js';
 import { Membership, decodeMemberContext } from './membership.js';
+import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js';
 import type { MemberContext, MembershipData } from './membership.js';
 
 export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | MembershipError } | { auth: AuthResult };
@@ -28,15 +28,6 @@ export interface ApplyListener {
   /** The member list changed: a configuration change, a member's peer URLs, or a snapshot. */
   onMembershipChanged(): void;
 }
-
-interface SnapshotData {
-  store: Uint8Array;
-  members: MembershipData;
-  /** Absent in snapshots taken before v2 auth existed: no users, no roles, auth off. */
-  auth?: AuthData;
-}
-
-const packr = new Packr({ useRecords: false, moreTypes: false });
 
 export class StateMachine implements Applier {
   readonly store: Store;
@@ -151,13 +142,12 @@ export class StateMachine implements Applier {
   }
 
   snapshotData(): Uint8Array {
-    const data: SnapshotData = { store: this.store.save(), members: this.membership.toData(), auth: this.auth.toData() };
-    return packr.pack(data);
+    return encodeSnapshotData({ store: this.store.save(), members: this.membership.toData(), auth: this.auth.toData() });
   }
 
   /** The store keeps its watchers across the restore (see Store.recover). */
   restoreSnapshot(snap: Snapshot): void {
-    const data = packr.unpack(snap.data) as SnapshotData;
+    const data = decodeSnapshotData(snap.data);
     this.store.recover(data.store);
     this.membership = Membership.fromData(data.members);
     this.auth = data.auth === undefined ? new AuthState() : AuthState.fromData(data.auth);

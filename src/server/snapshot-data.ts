@@ -1,0 +1,22 @@
+// What a snapshot's data holds: the v2 store, the member list and the v2 auth state. Shared by
+// the state machine (its own snapshots) and by backup and restore, which read and rewrite it.
+import { Packr } from 'msgpackr';
+import type { AuthData } from '../auth/auth-state.js';
+import type { MembershipData } from './membership.js';
+
+export interface SnapshotData {
+  store: Uint8Array;
+  members: MembershipData;
+  /** Absent in snapshots taken before v2 auth existed: no users, no roles, auth off. */
+  auth?: AuthData;
+}
+
+const packr = new Packr({ useRecords: false, moreTypes: false });
+
+export function encodeSnapshotData(data: SnapshotData): Uint8Array {
+  return packr.pack(data);
+}
+
+export function decodeSnapshotData(bytes: Uint8Array): SnapshotData {
+  return packr.unpack(bytes) as SnapshotData;
+}
