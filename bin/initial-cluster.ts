@@ -22,7 +22,7 @@ export function parseInitialCluster(text: string): InitialClusterMember[] {
  * cluster, (when new) with exactly the peer URLs it advertises, and no URL belongs to two members.
  * Returns etcd's message, or undefined when the cluster is fine.
  */
-export function checkInitialCluster(config: MemberConfig): string | undefined {
+export function checkInitialCluster(config: Pick<MemberConfig, 'name' | 'initialCluster' | 'initialClusterState' | 'initialAdvertisePeerUrls'>): string | undefined {
   const self = config.initialCluster.find((m) => m.name === config.name);
   if (!self) return `couldn't find local name ${JSON.stringify(config.name)} in the initial cluster configuration`;
   if (config.initialClusterState === 'new') {

@@ -2,10 +2,18 @@
 // `raftkv`: runs one member (or, with --proxy on|readonly, a v2 proxy), configured with etcd's flags and ETCD_* variables, so unit files and
 // scripts written for etcd start it unchanged. Exit codes are etcd's: 2 for a malformed command
 // line, 1 for a configuration etcd would refuse or a failure to start, 0 for --help and --version.
+// `raftkv snapshot …` and `raftkv backup …` are tools, not a member (subcommands.ts).
 import { parseArgs } from './flags.js';
+import { subcommandOf } from './subcommands.js';
 
 async function main(): Promise<void> {
-  const outcome = parseArgs(process.argv.slice(2), process.env);
+  const args = process.argv.slice(2);
+  const subcommand = subcommandOf(args);
+  if (subcommand) {
+    process.exitCode = await (await subcommand()).run(args.slice(1));
+    return;
+  }
+  const outcome = parseArgs(args, process.env);
   if (outcome.kind === 'help' || outcome.kind === 'version') {
     process.stdout.write(outcome.text);
     return;

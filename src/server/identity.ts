@@ -37,7 +37,8 @@ export interface JoinInfo {
   currentMembers: MemberInfo[];
 }
 
-export function bootstrapIdentity(config: MemberConfig): IdentityMeta {
+/** The identity of a founding member; `snapshot restore` founds its members with it too. */
+export function bootstrapIdentity(config: Pick<MemberConfig, 'name' | 'initialCluster' | 'initialClusterToken'>): IdentityMeta {
   const members = config.initialCluster.map((m) => ({ id: memberIdFor(m.peerUrls, config.initialClusterToken), name: m.name, peerURLs: m.peerUrls }));
   const self = members.find((m) => m.name === config.name);
   if (!self) throw new Error(`--initial-cluster has no member named ${config.name}`);

@@ -7,8 +7,8 @@ import { decodeSnapshotRecord } from './log-records.js';
 
 export type LogDb = Level<string, Buffer>;
 
-export async function openLogDb(path: string): Promise<LogDb> {
-  const db = new Level<string, Buffer>(path, { valueEncoding: 'buffer' });
+export async function openLogDb(path: string, opts: { createIfMissing?: boolean } = {}): Promise<LogDb> {
+  const db = new Level<string, Buffer>(path, { valueEncoding: 'buffer', ...opts });
   await db.open();
   return db;
 }

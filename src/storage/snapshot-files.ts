@@ -84,7 +84,7 @@ export async function removeSnapshotFilesExcept(dir: string, keep: SnapshotMetad
 }
 
 /** Makes a rename in `dir` durable: the new name lives in the directory's own blocks. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
     await handle.sync();
