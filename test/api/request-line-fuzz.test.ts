@@ -2,31 +2,17 @@
 // recorded from etcd 3.4.23 gets etcd's class of answer. Where etcd answered, raftkv must answer
 // the same (normalized); where Go refused the line, by a bare 400 or by closing, raftkv refuses it
 // too, either way.
-import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../api/app.js';
+import { describe, expect, it } from 'vitest';
 import { rawBadRequest } from '../../api/go-responses.js';
 import { concreteRequest, normalizeResponse } from './etcd-case.js';
 import type { Expected } from './etcd-case.js';
 import { exchange } from './raw-http.js';
 import type { RawResponse } from './raw-http.js';
 import { fuzzTarget, loadRequestLineCases, requestLineMethod } from './request-line-cases.js';
-import { StoreMember } from './support/store-member.js';
+import { corpusApp } from './support/corpus-app.js';
 
-let app: FastifyInstance;
-let port: number;
-let base: number;
-
-beforeAll(async () => {
-  app = buildApp(new StoreMember(), { version: '3.4.23' });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  port = (app.server.address() as AddressInfo).port;
-  const root = await exchange(port, { method: 'GET', target: '/v2/keys/' });
-  base = Number(root.headers.find(([name]) => name === 'x-etcd-index')![1]);
-});
-afterAll(() => app.close());
+const app = corpusApp();
 
 const BARE_400 = rawBadRequest();
 
@@ -48,18 +34,18 @@ function withoutIndexes(answer: Expected): Expected {
 describe('random request lines', () => {
   for (const c of loadRequestLineCases()) {
     it(`${c.name}: ${JSON.stringify(`${c.method} ${c.target}`)}`, async () => {
-      const res = await exchange(port, concreteRequest(c, base));
+      const res = await exchange(app.port, concreteRequest(c, app.base));
       if (refused(c.expected, c.method)) expect(refused(res, c.method)).toBe(true);
-      else expect(withoutIndexes(normalizeResponse(res, base, false))).toEqual(withoutIndexes(c.expected));
+      else expect(withoutIndexes(normalizeResponse(res, app.base, false))).toEqual(withoutIndexes(c.expected));
     });
   }
 
   it('never bring a member down: every line is answered or refused, and the next request is served', async () => {
     await fc.assert(
       fc.asyncProperty(requestLineMethod, fuzzTarget, async (method, target) => {
-        const res = await exchange(port, { method, target });
+        const res = await exchange(app.port, { method, target });
         expect(refused(res, method) || [200, 301, 404, 405].includes(res.status)).toBe(true);
-        expect((await exchange(port, { method: 'GET', target: '/version' })).status).toBe(200);
+        expect((await exchange(app.port, { method: 'GET', target: '/version' })).status).toBe(200);
       }),
       { numRuns: 300 },
     );

@@ -1,31 +1,23 @@
 // The raftkv binary's log lines going where --log-outputs sends them: a file (appended to, and
 // nothing on stdout), stderr (etcd's default), several outputs at once each getting every line;
 // and etcd's start-up lines with their fields, the ids among them the ones /v2/members reports.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { trackChild } from '../../bench/harness/child-registry.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../bench/harness/free-ports.js';
 import { CLUSTER_WAIT_MS, RAFTKV_BIN } from '../../bench/harness/process-cluster.js';
 import { waitFor } from '../../bench/harness/wait.js';
 import { RAFTKV_VERSION } from '../../src/server/version.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { spawnedMembers } from '../support/spawned-members.js';
 
 const root = mkdtempSync(join(tmpdir(), 'raftkv-log-outputs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const running: ChildProcess[] = [];
-afterEach(async () => {
-  for (const proc of running.splice(0)) {
-    if (proc.exitCode !== null || proc.signalCode !== null) continue;
-    const gone = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
-    await gone;
-  }
-});
+const spawnMember = spawnedMembers();
 
 interface Run {
   proc: ChildProcess;
@@ -46,14 +38,8 @@ async function start(name: string, logFlags: string[]): Promise<Run> {
     '--listen-peer-urls', peerUrl, '--initial-advertise-peer-urls', peerUrl, '--initial-cluster', `${name}=${peerUrl}`,
     '--heartbeat-interval', '50', '--election-timeout', '500', ...logFlags,
   ];
-  const proc = spawn(process.execPath, [RAFTKV_BIN, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
-  trackChild(proc);
-  running.push(proc);
-  let stdout = '';
-  let stderr = '';
-  proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  return { proc, stdout: () => stdout, stderr: () => stderr, clientUrl, dataDir };
+  const { proc, stdout, stderr } = spawnMember(flags);
+  return { proc, stdout, stderr, clientUrl, dataDir };
 }
 
 const SERVING = 'now serving peer/client/metrics';

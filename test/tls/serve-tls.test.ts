@@ -2,35 +2,26 @@
 // <data-dir>/fixtures/client and serves it (and serves it again after a restart); one member
 // listens on an http and an https URL at once; a certificate file that cannot be used stops the
 // start with a message naming it, before any client is served.
-import { spawn, spawnSync } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { trackChild } from '../../bench/harness/child-registry.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { freePorts } from '../../bench/harness/free-ports.js';
 import { CLUSTER_WAIT_MS, RAFTKV_BIN } from '../../bench/harness/process-cluster.js';
 import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { spawnedMembers } from '../support/spawned-members.js';
 import { makeCa } from '../support/certs.js';
 import { send } from './support/tls-request.js';
 
 const root = mkdtempSync(join(tmpdir(), 'raftkv-serve-tls-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-const running: ChildProcess[] = [];
-afterEach(async () => {
-  for (const proc of running.splice(0)) {
-    if (proc.exitCode !== null || proc.signalCode !== null) continue;
-    const gone = new Promise((r) => proc.once('exit', r));
-    proc.kill('SIGKILL');
-    await gone;
-  }
-});
+const spawnMember = spawnedMembers();
 
 /** A one-member cluster on fresh ports: its client URLs (by scheme) and the flags that place it. */
 async function solo(name: string, schemes: ('http' | 'https')[]): Promise<{ urls: string[]; flags: string[]; dataDir: string }> {
@@ -48,16 +39,6 @@ async function solo(name: string, schemes: ('http' | 'https')[]): Promise<{ urls
       '--heartbeat-interval', '50', '--election-timeout', '500',
     ],
   };
-}
-
-function startMember(flags: string[]): { proc: ChildProcess; output: () => string } {
-  const proc = spawn(process.execPath, [RAFTKV_BIN, ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
-  trackChild(proc);
-  running.push(proc);
-  let output = '';
-  proc.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  return { proc, output: () => output };
 }
 
 /** The certificate an https URL shows, or undefined if it does not answer /version (yet). */
@@ -83,13 +64,13 @@ async function servedCert(url: string, output: () => string): Promise<string> {
 describe('raftkv serving client TLS', { timeout: CLUSTER_TEST_MS }, () => {
   it('--auto-tls serves the certificate it made in <data-dir>/fixtures/client, and the same one after a restart', async () => {
     const { urls, flags, dataDir } = await solo('auto', ['https']);
-    const first = startMember([...flags, '--auto-tls']);
+    const first = spawnMember([...flags, '--auto-tls']);
     const fixture = join(dataDir, 'fixtures', 'client', 'cert.pem');
     const made = await servedCert(urls[0]!, first.output);
     expect(made).toBe(new X509Certificate(readFileSync(fixture)).fingerprint256);
     first.proc.kill('SIGKILL');
     await new Promise((r) => first.proc.once('exit', r));
-    const again = startMember([...flags, '--auto-tls']);
+    const again = spawnMember([...flags, '--auto-tls']);
     expect(await servedCert(urls[0]!, again.output)).toBe(made);
   });
 
@@ -98,7 +79,7 @@ describe('raftkv serving client TLS', { timeout: CLUSTER_TEST_MS }, () => {
     try {
       const server = ca.issue('server');
       const { urls, flags } = await solo('mixed', ['http', 'https']);
-      const member = startMember([...flags, '--cert-file', server.cert, '--key-file', server.key]);
+      const member = spawnMember([...flags, '--cert-file', server.cert, '--key-file', server.key]);
       const [plain, secure] = urls as [string, string];
       await waitFor('both client URLs to answer', async () => {
         const answers = await Promise.all([send(`${plain}/v2/keys/m`, {}, { method: 'PUT', body: 'value=1' }), send(`${secure}/v2/keys/m`, { ca: ca.cert })].map((p) => p.catch(() => undefined)));
