@@ -15,6 +15,7 @@ import { rawBadRequest, sendBadRequest, sendNotFound } from './go-responses.js';
 import { keysRoutes } from './keys-route.js';
 import { membersRoutes } from './members-route.js';
 import { ANY_METHOD } from './methods.js';
+import { migrateRoutes } from './migrate-route.js';
 import { miscRoutes } from './misc-routes.js';
 import { statsRoutes } from './stats-route.js';
 
@@ -94,6 +95,7 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
   authRoutes(app, { service, maxBodyBytes });
   statsRoutes(app, service);
   miscRoutes(app, service, opts.version);
+  migrateRoutes(app, service);
   app.setNotFoundHandler((_request, reply) => sendNotFound(reply));
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof ClientGoneError) return reply.hijack();
