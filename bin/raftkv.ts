@@ -1,10 +1,21 @@
 #!/usr/bin/env node
-// `raftkv`: runs one member (or, with --proxy on|readonly, a v2 proxy), configured with etcd's flags and ETCD_* variables, so unit files and
+// `raftkv`: runs one member (or, with --proxy on|readonly, a v2 proxy; or a subcommand such as `migrate`), configured with etcd's flags and ETCD_* variables, so unit files and
 // scripts written for etcd start it unchanged. Exit codes are etcd's: 2 for a malformed command
 // line, 1 for a configuration etcd would refuse or a failure to start, 0 for --help and --version.
 import { parseArgs } from './flags.js';
 
+/** `raftkv <subcommand> …`: tools that are not a member, each in a module of its own, loaded when asked for. */
+const SUBCOMMANDS: Record<string, () => Promise<{ run(argv: string[]): Promise<number> }>> = {
+  migrate: () => import('./migrate.js'),
+};
+
 async function main(): Promise<void> {
+  const [first, ...rest] = process.argv.slice(2);
+  const subcommand = first !== undefined && Object.hasOwn(SUBCOMMANDS, first) ? SUBCOMMANDS[first] : undefined;
+  if (subcommand !== undefined) {
+    process.exitCode = await (await subcommand()).run(rest);
+    return;
+  }
   const outcome = parseArgs(process.argv.slice(2), process.env);
   if (outcome.kind === 'help' || outcome.kind === 'version') {
     process.stdout.write(outcome.text);
