@@ -31,6 +31,8 @@ export class Mirror {
   private readonly pending: CopiedEvent[] = [];
   private sending: Promise<void> = Promise.resolve();
   private failure: unknown;
+  /** Aborted when a step fails, so a quiet etcd does not leave the failure unread behind a long poll. */
+  private readonly failed = new AbortController();
   events = 0;
   /** raftkv's store index after the last step. */
   targetIndex: number;
@@ -42,8 +44,10 @@ export class Mirror {
 
   async run(): Promise<MirrorEnd> {
     const { source, cutOver } = this.o;
+    const stop = AbortSignal.any([cutOver, this.failed.signal]);
     while (!cutOver.aborted) {
-      const polled = await this.poll(cutOver).catch((err: unknown) => {
+      const polled = await this.poll(stop).catch((err: unknown) => {
+        if (this.failure !== undefined) throw this.failure;
         if (cutOver.aborted) return 'no-event' as const;
         throw err;
       });
@@ -83,7 +87,10 @@ export class Mirror {
     if (this.failure !== undefined) throw this.failure;
     this.pending.push(ev);
     this.next = ev.node.modifiedIndex + 1;
-    this.sending = this.sending.then(() => this.send()).catch((err: unknown) => void (this.failure ??= err));
+    this.sending = this.sending.then(() => this.send()).catch((err: unknown) => {
+      this.failure ??= err;
+      this.failed.abort();
+    });
   }
 
   /** Sends what is pending (a later call finds nothing left when an earlier took it all). */
