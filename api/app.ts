@@ -15,6 +15,7 @@ import { rawBadRequest, sendBadRequest, sendNotFound } from './go-responses.js';
 import { keysRoutes } from './keys-route.js';
 import { membersRoutes } from './members-route.js';
 import { ANY_METHOD } from './methods.js';
+import { migrateRoutes } from './migrate-route.js';
 import { miscRoutes } from './misc-routes.js';
 import { snapshotRoutes } from './snapshot-route.js';
 import { statsRoutes } from './stats-route.js';
@@ -96,6 +97,7 @@ export function buildApp(service: MemberService, opts: AppOptions): FastifyInsta
   statsRoutes(app, service);
   miscRoutes(app, service, opts.version);
   snapshotRoutes(app, service);
+  migrateRoutes(app, service);
   app.setNotFoundHandler((_request, reply) => sendNotFound(reply));
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof ClientGoneError) return reply.hijack();

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// `raftkv`: runs one member (or, with --proxy on|readonly, a v2 proxy), configured with etcd's flags and ETCD_* variables, so unit files and
-// scripts written for etcd start it unchanged. Exit codes are etcd's: 2 for a malformed command
-// line, 1 for a configuration etcd would refuse or a failure to start, 0 for --help and --version.
-// `raftkv snapshot …` and `raftkv backup …` are tools, not a member (subcommands.ts).
+// `raftkv`: runs one member (or, with --proxy on|readonly, a v2 proxy), configured with etcd's
+// flags and ETCD_* variables, so unit files and scripts written for etcd start it unchanged. Exit
+// codes are etcd's: 2 for a malformed command line, 1 for a configuration etcd would refuse or a
+// failure to start, 0 for --help and --version. `raftkv snapshot …`, `raftkv backup …` and
+// `raftkv migrate …` are tools, not a member (subcommands.ts).
 import { parseArgs } from './flags.js';
 import { subcommandOf } from './subcommands.js';
 

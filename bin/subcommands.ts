@@ -5,6 +5,7 @@ type Subcommand = () => Promise<{ run(args: string[]): Promise<number> }>;
 export const SUBCOMMANDS: Readonly<Record<string, Subcommand>> = {
   snapshot: () => import('./snapshot-command.js'),
   backup: () => import('./backup-command.js'),
+  migrate: () => import('./migrate.js'),
 };
 
 export function subcommandOf(args: readonly string[]): Subcommand | undefined {

@@ -3,10 +3,10 @@
 // moves as etcd's does after `user add` or `auth enable`.
 import type { AuthOp, AuthResult, AuthState } from '../auth/auth-state.js';
 import { AuthService } from '../auth/auth-service.js';
-import type { Store } from '../store/store.js';
+import type { InternalRecords } from './member-records.js';
 import type { Proposer } from './proposer.js';
 
-export function applyAuthOp(auth: AuthState, store: Store, op: AuthOp): AuthResult {
+export function applyAuthOp(auth: AuthState, store: InternalRecords, op: AuthOp): AuthResult {
   const { writes, result } = auth.apply(op);
   for (const w of writes) store.recordInternal(w.action, w.key);
   return result;

@@ -2,10 +2,12 @@
 // leader's clock, a member publishing its name and client URLs (as etcd publishes attributes),
 // new peer URLs for a member (PUT /v2/members/<id>; raft's configuration is ids only), a change
 // to v2 auth (users, roles, the enabled flag; passwords already hashed), or the leader setting
-// the cluster version (as etcd's leader PUTs /0/version).
+// the cluster version (as etcd's leader PUTs /0/version), or a step of taking over an etcd's key
+// space (raftkv migrate).
 import { Packr } from 'msgpackr';
 import type { AuthOp } from '../auth/auth-state.js';
 import type { V2Request } from '../store/types.js';
+import type { MigrateOp } from './migration.js';
 
 export interface RequestCommand {
   kind: 'v2';
@@ -49,7 +51,14 @@ export interface ClusterVersionCommand {
   version: string;
 }
 
-export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand | AuthCommand | ClusterVersionCommand;
+export interface MigrateCommand {
+  kind: 'migrate';
+  from: string;
+  seq: number;
+  op: MigrateOp;
+}
+
+export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand | AuthCommand | ClusterVersionCommand | MigrateCommand;
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 

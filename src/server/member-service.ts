@@ -1,6 +1,9 @@
 // The one interface api/ speaks to. api never touches raft or the store tree directly.
 import type { AuthService } from '../auth/auth-service.js';
 import type { StoreEvent, V2Request } from '../store/types.js';
+import type { MigrateOp } from './migration.js';
+
+export type { MigrateOp } from './migration.js';
 
 export interface MemberInfo {
   /** 16 lowercase hex digits, as etcd prints member ids. */
@@ -81,6 +84,9 @@ export interface MemberService {
    * backup file (src/storage/backup-file.ts). Rejects as handle() does when no read completes.
    */
   onlineSnapshot?(): Promise<Buffer[]>;
+
+  /** A step of taking over an etcd's key space (raftkv migrate), answered with the store's index. Absent: 404. */
+  migrate?(op: MigrateOp): Promise<number>;
 }
 
 /** What the API reports of each /v2/keys request; watches are received, never succeeded or failed (as etcd). */

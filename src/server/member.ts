@@ -22,6 +22,8 @@ import type { Logger } from './logger.js';
 import type { MemberInfo, MemberService, RaftIndexes, RequestMetrics, WatchHandle } from './member-service.js';
 import { MembershipChanges } from './membership-changes.js';
 import { metricSource } from './metric-source.js';
+import { proposeMigration } from './migrate-proposal.js';
+import type { MigrateOp } from './migration.js';
 import type { MemberMetrics } from './metrics.js';
 import { Proposer, timeoutError } from './proposer.js';
 import { publishAttributes } from './publication.js';
@@ -183,7 +185,7 @@ export class Member implements MemberService {
       timeoutError: () => timeoutError(),
     });
     const isLeader = (): boolean => this.leader.isLeader;
-    this.ttl = new TtlSync({ clock, isLeader, nextExpiration: () => this.sm.store.nextExpiration(), withNode });
+    this.ttl = new TtlSync({ clock, isLeader, nextExpiration: () => this.sm.nextExpiration(), withNode });
     const isSet = (): boolean => this.sm.membership.clusterVersion !== undefined;
     this.version = new ClusterVersion({ clock, version: ETCD_CLUSTER_VERSION, isLeader, isSet, withNode, logger });
     const { leader, driver, proposer, sm, peers } = this;
@@ -261,6 +263,7 @@ export class Member implements MemberService {
   addMember = (peerURLs: string[]): Promise<MemberInfo> => this.changes.add(peerURLs);
   updateMember = (id: string, peerURLs: string[]): Promise<void> => this.changes.update(id, peerURLs);
   removeMember = (id: string): Promise<void> => this.changes.remove(id);
+  migrate = (op: MigrateOp): Promise<number> => proposeMigration(this.proposer, this.memberId, op);
 
   isLeader = (): boolean => this.leader.isLeader;
   onlineSnapshot = (): Promise<Buffer[]> => takeOnlineSnapshot({ memberId: this.memberId, clusterId: this.clusterId, readIndex: () => this.reads.read(),

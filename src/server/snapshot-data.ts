@@ -1,14 +1,18 @@
-// What a snapshot's data holds: the v2 store, the member list and the v2 auth state. Shared by
-// the state machine (its own snapshots) and by backup and restore, which read and rewrite it.
+// What a snapshot's data holds: the v2 store, the member list, the v2 auth state and a migration
+// from etcd in progress. Shared by the state machine (its own snapshots) and by backup and
+// restore, which read and rewrite it.
 import { Packr } from 'msgpackr';
 import type { AuthData } from '../auth/auth-state.js';
 import type { MembershipData } from './membership.js';
+import type { MigrationData } from './migration.js';
 
 export interface SnapshotData {
   store: Uint8Array;
   members: MembershipData;
   /** Absent in snapshots taken before v2 auth existed: no users, no roles, auth off. */
   auth?: AuthData;
+  /** Absent when no migration was running (and in snapshots from before migrations). */
+  migration?: MigrationData;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });

@@ -1,12 +1,12 @@
 // The replicated state a member applies committed entries to: the v2 key space, the member
-// list and the v2 auth state. All go into a snapshot together so a restored member has them all.
+// list, the v2 auth state and a migration from etcd in progress. All go into a snapshot together so a restored member has them all.
 // It is the driver's Applier.
 import { AuthState } from '../auth/auth-state.js';
 import type { AuthResult } from '../auth/auth-state.js';
 import { applyAuthOp } from './auth-apply.js';
 import { Store } from '../store/store.js';
 import type { StoreObserver } from '../store/store.js';
-import { EtcdError } from '../store/types.js';
+import { EtcdError, ErrorCode } from '../store/types.js';
 import type { StoreEvent } from '../store/types.js';
 import { ConfChangeType } from '../../raft/index.js';
 import type { ConfChange, ConfState, Entry, Snapshot } from '../../raft/index.js';
@@ -15,12 +15,15 @@ import { invariant } from './invariant.js';
 import { MembershipError } from './member-service.js';
 import type { Applier } from './raft-driver.js';
 import type { MembershipRefusal } from './member-service.js';
+import { MIRRORING_CAUSE, Migration } from './migration.js';
+import type { MigrateOp } from './migration.js';
+import type { InternalRecords } from './member-records.js';
 import { recordAttributesPublished, recordClusterVersion, recordMemberAdded, recordMemberRemoved, recordPeerURLsUpdated } from './member-records.js';
 import { Membership, decodeMemberContext } from './membership.js';
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js';
 import type { MemberContext, MembershipData } from './membership.js';
 
-export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | MembershipError } | { auth: AuthResult };
+export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | MembershipError } | { auth: AuthResult } | { migrated: number };
 
 export interface ApplyListener {
   /** A command this member proposed has been applied; `seq` is its waiter. */
@@ -33,6 +36,9 @@ export class StateMachine implements Applier {
   readonly store: Store;
   membership: Membership;
   auth = new AuthState();
+  private migration = new Migration();
+  /** While the index is the source's, raftkv's own membership and auth writes take none. */
+  private readonly uncounted: InternalRecords = { recordInternal: () => undefined };
 
   constructor(
     private readonly selfId: string,
@@ -51,21 +57,27 @@ export class StateMachine implements Applier {
     const cmd = decodeCommand(entry.data);
     switch (cmd.kind) {
       case 'v2': {
-        const outcome = this.applyRequest(cmd.req);
+        const outcome = this.migration.active ? { error: new EtcdError(ErrorCode.RaftInternal, MIRRORING_CAUSE, this.store.index) } : this.applyRequest(cmd.req);
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, outcome);
         return;
       }
       case 'auth': {
-        const result = applyAuthOp(this.auth, this.store, cmd.op);
+        const result = applyAuthOp(this.auth, this.records, cmd.op);
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, { auth: result });
         return;
       }
       case 'sync':
-        this.store.expireKeys(cmd.time);
+        // While mirroring, keys expire when the source's expire events say.
+        if (!this.migration.active) this.store.expireKeys(cmd.time);
         return;
+      case 'migrate': {
+        const outcome = this.applyMigration(cmd.op);
+        if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, outcome);
+        return;
+      }
       case 'attrs':
         // A removed member's late publish changes nothing, in etcd's store too.
-        if (this.membership.has(cmd.memberId)) recordAttributesPublished(this.store, cmd.memberId);
+        if (this.membership.has(cmd.memberId)) recordAttributesPublished(this.records, cmd.memberId);
         this.membership.setAttributes(cmd.memberId, cmd.name, cmd.clientURLs);
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
         return;
@@ -73,10 +85,10 @@ export class StateMachine implements Applier {
         // Set once: a leader's proposal that commits twice (re-proposed, or two leaders') counts once.
         if (this.membership.clusterVersion !== undefined) return;
         this.membership.clusterVersion = cmd.version;
-        recordClusterVersion(this.store);
+        recordClusterVersion(this.records);
         return;
       case 'peer-urls':
-        if (this.membership.has(cmd.memberId)) recordPeerURLsUpdated(this.store, cmd.memberId);
+        if (this.membership.has(cmd.memberId)) recordPeerURLsUpdated(this.records, cmd.memberId);
         this.membership.updatePeerURLs(cmd.memberId, cmd.peerURLs);
         this.listener.onMembershipChanged();
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
@@ -130,7 +142,7 @@ export class StateMachine implements Applier {
         break;
       case ConfChangeType.RemoveNode:
         this.membership.remove(cc.nodeId);
-        recordMemberRemoved(this.store, cc.nodeId);
+        recordMemberRemoved(this.records, cc.nodeId);
         break;
     }
     this.listener.onMembershipChanged();
@@ -138,11 +150,12 @@ export class StateMachine implements Applier {
 
   private addMember(id: string, ctx: MemberContext, isLearner: boolean): void {
     this.membership.add(id, ctx, isLearner);
-    recordMemberAdded(this.store, id);
+    recordMemberAdded(this.records, id);
   }
 
   snapshotData(): Uint8Array {
-    return encodeSnapshotData({ store: this.store.save(), members: this.membership.toData(), auth: this.auth.toData() });
+    const migration = this.migration.toData();
+    return encodeSnapshotData({ store: this.store.save(), members: this.membership.toData(), auth: this.auth.toData(), ...(migration && { migration }) });
   }
 
   /** The store keeps its watchers across the restore (see Store.recover). */
@@ -151,7 +164,26 @@ export class StateMachine implements Applier {
     this.store.recover(data.store);
     this.membership = Membership.fromData(data.members);
     this.auth = data.auth === undefined ? new AuthState() : AuthState.fromData(data.auth);
+    this.migration = new Migration(data.migration);
     this.listener.onMembershipChanged();
+  }
+
+  /** When the leader should next propose a SYNC: never while keys expire as the source says. */
+  nextExpiration(): number | undefined {
+    return this.migration.active ? undefined : this.store.nextExpiration();
+  }
+
+  private get records(): InternalRecords {
+    return this.migration.active ? this.uncounted : this.store;
+  }
+
+  private applyMigration(op: MigrateOp): ApplyOutcome {
+    try {
+      return { migrated: this.migration.apply(this.store, op) };
+    } catch (err) {
+      if (err instanceof EtcdError) return { error: err };
+      throw err;
+    }
   }
 
   private applyRequest(req: StoreRequest): ApplyOutcome {

@@ -60,6 +60,23 @@ export class EventHistory {
     return undefined;
   }
 
+  /**
+   * The indexes through `index` were taken by writes no watch shows (an etcd being mirrored: its
+   * hidden keys, refreshes and membership): each gets an internal slot. Only the last `capacity`
+   * could still be held, so a longer gap starts the ring afresh, where etcd's would be too.
+   */
+  skipTo(index: number): void {
+    const from = Math.max(this.lastIndex + 1, index - this.capacity + 1);
+    if (from > this.lastIndex + 1) this.empty();
+    for (let i = from; i <= index; i++) this.add(unseen(i));
+  }
+
+  /** Starts over at `index` (a copied key space arrived whole): any earlier index answers 401. */
+  restartAt(index: number): void {
+    this.empty();
+    this.add(unseen(index));
+  }
+
   /** Oldest first. */
   events(): StoreEvent[] {
     const out: StoreEvent[] = [];
@@ -67,7 +84,20 @@ export class EventHistory {
     return out;
   }
 
+  private empty(): void {
+    this.ring.fill(undefined);
+    this.front = 0;
+    this.size = 0;
+  }
+
   private at(offset: number): StoreEvent {
     return this.ring[(this.front + offset) % this.capacity]!;
   }
+}
+
+const UNSEEN_NODE = Object.freeze({ key: '/' });
+
+/** An index taken by a write nobody can watch. */
+function unseen(index: number): StoreEvent {
+  return Object.freeze({ action: 'set', node: UNSEEN_NODE, etcdIndex: index, internal: true });
 }

@@ -5,6 +5,8 @@
 import { EventHistory } from './event-history.js';
 import { KeyTree } from './key-tree.js';
 import { describeForGet, describeNode, nodeJSON } from './node-view.js';
+import { canonicalNode, placeNode } from './copied-node.js';
+import type { CopiedEvent, CopiedNodeJSON } from './copied-node.js';
 import { cleanPath } from './path.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
 import { StoreStats } from './store-stats.js';
@@ -123,6 +125,63 @@ export class Store {
   recordInternal(action: 'create' | 'set' | 'update' | 'delete', key: string): void {
     this.currentIndex++;
     this.history.add(Object.freeze({ action, node: Object.freeze({ key }), etcdIndex: this.currentIndex, internal: true }));
+  }
+
+  // ---- another etcd's key space carried over (raftkv migrate): its indexes, not new ones ----
+
+  /** Whether any key exists, hidden ones too. */
+  get hasKeys(): boolean {
+    return this.tree.root.children!.size > 0;
+  }
+
+  /** A copy starting over: the key space emptied. The index stays: it never goes back. */
+  clearKeys(): void {
+    this.tree = new KeyTree();
+  }
+
+  /** Nodes of a recursive GET, parents first, put in as they were: no index taken, no watcher told. */
+  copyNodes(nodes: readonly CopiedNodeJSON[]): void {
+    for (const n of nodes) placeNode(this.tree, n, false);
+  }
+
+  /**
+   * The copy is whole at the source's `index` (not below the store's): the index moves there and
+   * the history starts over, so a watch from before hears 401 and re-reads, as after a snapshot install.
+   */
+  copiedThrough(index: number): void {
+    const seenThrough = this.currentIndex;
+    this.currentIndex = index;
+    this.history.restartAt(index);
+    this.hub.resume(seenThrough + 1, (key, recursive, since) => this.history.scan(key, recursive, since, this.currentIndex));
+  }
+
+  /** Indexes through `index` taken by the source's writes no watch shows (hidden keys, refreshes, membership). */
+  skipTo(index: number): void {
+    if (index <= this.currentIndex) return;
+    this.history.skipTo(index);
+    this.currentIndex = index;
+  }
+
+  /**
+   * An event the source made, applied at its own index (its node's modifiedIndex, as in etcd);
+   * one at or below the store's index is applied already. Watchers hear it as the source told it.
+   */
+  replay(copied: CopiedEvent): void {
+    const { action, node } = copied;
+    const index = node.modifiedIndex;
+    if (index <= this.currentIndex) return;
+    this.skipTo(index - 1);
+    const prevNode = copied.prevNode === undefined ? undefined : canonicalNode(copied.prevNode);
+    const ev = this.event(action, canonicalNode(node), prevNode, index);
+    if (action === 'delete' || action === 'compareAndDelete' || action === 'expire') {
+      const found = this.tree.find(node.key);
+      if (found instanceof TreeNode) this.removeSubtree(found, node.key, ev);
+    } else {
+      placeNode(this.tree, node, action === 'update');
+    }
+    this.currentIndex = index;
+    this.publish(ev);
+    this.hub.deliver();
   }
 
   /** A read: the node (a directory with its children, all of its subtree when recursive). */
