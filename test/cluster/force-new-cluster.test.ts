@@ -78,3 +78,21 @@ describe.each([
     expect((await v2(cluster.url(survivor), 'PUT', '/after-refusal', { value: 'still three' })).status).toBe(201);
   });
 });
+
+describe('--force-new-cluster on a member with no data', { timeout: CLUSTER_TEST_MS }, () => {
+  let cluster: ProcessCluster;
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('is ignored, as etcd ignores it: the member bootstraps as its other flags say', async () => {
+    cluster = await ProcessCluster.create({ size: 1, label: 'raftkv-force-new-fresh' });
+    cluster.spawn(0, ['--force-new-cluster']);
+    await cluster.waitForLeader();
+    expect(cluster.logs(0)).toMatch(/"force-new-cluster":true[^\n]*starting an etcd server/);
+    expect(cluster.logs(0)).toMatch(/starting local member/);
+    expect(cluster.logs(0)).not.toMatch(/forcing restart member/);
+    // etcd 3.4 answers 3 here too: its own raftAttributes, the cluster version, its attributes.
+    expect(await etcdIndex(cluster.url(0))).toBe(3);
+  });
+});
