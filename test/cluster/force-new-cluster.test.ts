@@ -48,6 +48,12 @@ describe.each([
     const acked = await keysOn(cluster.url(survivor), '/load', true);
     expect(load.acked.filter((k) => !acked.has(k)), 'acknowledged writes missing after --force-new-cluster').toEqual([]);
     expect((await v2(cluster.url(survivor), 'PUT', '/alone', { value: 'one member' })).status).toBe(201);
+    // Killed and started without the flag, it is still alone: its removals are committed on its disk.
+    await cluster.kill(survivor);
+    cluster.spawn(survivor);
+    await cluster.waitForLeader(CLUSTER_WAIT_MS, [survivor]);
+    expect((await membersSeenBy(cluster, survivor)).map((m) => m.id)).toEqual([survivorId]);
+    expect((await v2(cluster.url(survivor), 'GET', '/alone', { quorum: true })).body.node.value).toBe('one member');
 
     // Grow back to three with etcdctl, one member at a time (each joins as a learner, then is promoted).
     const added: number[] = [];
