@@ -176,7 +176,7 @@ export const FLAGS: readonly FlagDef[] = [
     { name: 'enable-grpc-gateway', kind: BOOL, default: true, usage: 'Enable GRPC gateway.', role: V3_ONLY, hidden: true },
   ]),
   ...section('Unsafe feature', [
-    { name: 'force-new-cluster', kind: BOOL, default: false, usage: 'Force to create a new one-member cluster.', role: { use: 'refused', why: 'forcing a new one-member cluster is not supported' } },
+    { name: 'force-new-cluster', kind: BOOL, default: false, usage: 'Force to create a new one-member cluster.', role: READ },
     { name: 'unsafe-no-fsync', kind: BOOL, default: false, usage: 'Disables fsync, unsafe, will cause data loss.', role: { use: 'ignored', why: 'raftkv always fsyncs' }, hidden: true },
   ]),
   ...section('To be deprecated', [

@@ -200,6 +200,7 @@ function buildConfig(flags: FlagSet, logging: LogSettings, notices: string[], fr
     logOutputs: logging.outputs,
     preVote: flags.bool('pre-vote'),
     strictReconfigCheck: flags.bool('strict-reconfig-check'),
+    forceNewCluster: flags.bool('force-new-cluster'),
     proxy: {
       mode: flags.string('proxy') as MemberConfig['proxy']['mode'],
       failureWaitMs: flags.number('proxy-failure-wait'),

@@ -5,6 +5,7 @@
 // without a quorum serves no client, and a client's first /v2/members already lists this member's URLs.
 import { buildApp } from '../api/app.js';
 import type { MemberConfig } from '../src/server/config.js';
+import { forceNewCluster } from '../src/server/force-new-cluster.js';
 import { resolveIdentity } from '../src/server/identity.js';
 import { Member } from '../src/server/member.js';
 import { formatId } from '../src/server/ids.js';
@@ -61,7 +62,7 @@ export async function serve(config: MemberConfig): Promise<void> {
   });
   let member: Member;
   try {
-    const loaded = await log.load();
+    let loaded = await log.load();
     logger.info(startingFields(config, loaded.meta.identity !== undefined), STARTING);
     const bootstrap = await bootstrapConfig(config, loaded.meta.identity !== undefined, logger);
     if (bootstrap.kind === 'proxy') {
@@ -70,6 +71,8 @@ export async function serve(config: MemberConfig): Promise<void> {
     }
     const { identity, knownMembers, how } = await resolveIdentity(bootstrap.config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
     logger.info(...localMemberLine(how, identity.memberId, identity.clusterId));
+    // As etcd: only a member restarting on its data is forced; a new one bootstraps as asked.
+    if (config.forceNewCluster && how === 'restarted') loaded = await forceNewCluster(log, loaded, identity, logger);
     metrics = new MemberMetrics({ memberId: formatId(identity.memberId), processMetrics: true });
     member = new Member({
       config,

@@ -21,6 +21,7 @@ export function startingFields(config: MemberConfig, memberInitialized: boolean)
     'member-initialized': memberInitialized,
     name: config.name,
     'data-dir': config.dataDir,
+    'force-new-cluster': config.forceNewCluster,
     'heartbeat-interval': goDuration(config.heartbeatIntervalMs),
     'election-timeout': goDuration(config.electionTimeoutMs),
     'snapshot-count': config.snapshotCount,

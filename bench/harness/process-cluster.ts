@@ -215,8 +215,8 @@ export class ProcessCluster {
     return i;
   }
 
-  /** The server's command line for member i. */
-  private args(i: number): string[] {
+  /** The server's command line for member i, `once` last (flags for this start only). */
+  private args(i: number, once: string[]): string[] {
     const m = this.members[i]!;
     const s = this.settings;
     const founders = this.members.filter((x) => x.joinCluster === undefined);
@@ -235,12 +235,14 @@ export class ProcessCluster {
       ...(s.clientTls ? ['--cert-file', s.clientTls.certFile, '--key-file', s.clientTls.keyFile, ...(s.clientTls.flags ?? [])] : []),
       ...(s.peerTls?.(m.name) ?? []),
       ...s.extraFlags,
+      ...once,
     ];
   }
 
-  spawn(i: number): void {
+  /** Starts member i; `once` are flags for this start only (say --force-new-cluster). */
+  spawn(i: number, once: string[] = []): void {
     const m = this.members[i]!;
-    const proc = spawn(this.settings.server.command, this.args(i), {
+    const proc = spawn(this.settings.server.command, this.args(i, once), {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...this.settings.env },
     });

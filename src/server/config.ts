@@ -63,6 +63,11 @@ export interface MemberConfig {
   /** Refuse membership changes that would leave the cluster without a quorum of started members. */
   strictReconfigCheck: boolean;
   proxy: ProxySettings;
+  /**
+   * --force-new-cluster: a member restarting on its data becomes a one-member cluster holding all
+   * of it (src/server/force-new-cluster.ts); ignored, as by etcd, for a member with no data.
+   */
+  forceNewCluster: boolean;
   /** TLS of the https client URLs; absent when there are none. */
   clientTls?: TlsSettings;
   /**
@@ -109,6 +114,7 @@ export function defaultConfig(): MemberConfig {
     logOutputs: ['stderr'],
     preVote: true,
     strictReconfigCheck: true,
+    forceNewCluster: false,
     proxy: { mode: 'off', failureWaitMs: 5000, refreshIntervalMs: 30_000, dialTimeoutMs: 1000, writeTimeoutMs: 5000, readTimeoutMs: 0 },
   };
 }

@@ -44,6 +44,7 @@ heartbeat-interval: 50
 election-timeout: 500
 snapshot-count: 2000
 strict-reconfig-check: yes
+force-new-cluster: true
 log-level: warn
 client-transport-security:
   auto-tls: true
@@ -55,7 +56,7 @@ peer-transport-security:
 `);
     expect(config).toMatchObject({
       name: 'fromfile', dataDir: '/var/lib/raftkv', heartbeatIntervalMs: 50, electionTimeoutMs: 500, snapshotCount: 2000,
-      strictReconfigCheck: true, logLevel: 'warn', listenClientUrls: ['http://127.0.0.1:41379'],
+      strictReconfigCheck: true, forceNewCluster: true, logLevel: 'warn', listenClientUrls: ['http://127.0.0.1:41379'],
       initialCluster: [{ name: 'fromfile', peerUrls: ['http://127.0.0.1:41380'] }],
     });
     expect(config.peerTls).toMatchObject({ cert: { kind: 'files', certFile: '/etc/raftkv/peer.crt', keyFile: '/etc/raftkv/peer.key' }, trustedCaFile: '/etc/raftkv/ca.crt', clientCertAuth: true });
@@ -105,7 +106,7 @@ peer-transport-security:
   });
 
   it('refuses a key for a feature raftkv refuses, as the flag is refused', () => {
-    expect(refusal(`${BASE}force-new-cluster: true\n`)).toBe('--force-new-cluster=true: forcing a new one-member cluster is not supported');
+    expect(refusal(`${BASE}wal-dir: /wal\n`)).toBe('--wal-dir=/wal: raftkv keeps its log inside --data-dir');
   });
 
   it('reads log-outputs as a YAML list, through the same rules as the flag', () => {

@@ -25,6 +25,7 @@ describe('defaults', () => {
       logOutputs: ['stderr'],
       preVote: true,
       strictReconfigCheck: true,
+      forceNewCluster: false,
       // etcd's newConfig: proxy off, 5 s failure wait, 30 s refresh, 1 s dial, 5 s write, no read timeout.
       proxy: { mode: 'off', failureWaitMs: 5000, refreshIntervalMs: 30_000, dialTimeoutMs: 1000, writeTimeoutMs: 5000, readTimeoutMs: 0 },
     });

@@ -1,5 +1,5 @@
 // raftkv accepts every flag etcd 3.4.23 accepts: it uses the ones that matter to a v2 member,
-// ignores the etcd v3 ones, and refuses what it cannot do (--force-new-cluster, --max-wals, …)
+// ignores the etcd v3 ones, and refuses what it cannot do (--wal-dir, --max-wals, …)
 // in plain words. The TLS flags have their own tests (tls-flags.test.ts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -49,6 +49,14 @@ describe('the flags etcd knows', () => {
   });
 });
 
+describe('--force-new-cluster', () => {
+  it('is read from the flag and from ETCD_FORCE_NEW_CLUSTER, off by default', () => {
+    expect(started([]).config.forceNewCluster).toBe(false);
+    expect(started(['--force-new-cluster']).config.forceNewCluster).toBe(true);
+    expect(started([], { ETCD_FORCE_NEW_CLUSTER: 'true' }).config.forceNewCluster).toBe(true);
+  });
+});
+
 describe('flags that only matter to etcd v3', () => {
   it.each([
     ['--enable-v2', '--enable-v2=true is ignored: the v2 API is always on'],
@@ -88,7 +96,6 @@ const NO_WAL_FILES = 'raftkv has no WAL files to keep or purge: its log is Level
 
 describe('what raftkv cannot do yet', () => {
   it.each([
-    [['--force-new-cluster'], '--force-new-cluster=true: forcing a new one-member cluster is not supported'],
     [['--wal-dir=/wal'], '--wal-dir=/wal: raftkv keeps its log inside --data-dir'],
     [['--enable-pprof'], "--enable-pprof=true: /debug/pprof serves Go runtime profiles, which a Node.js process does not have; profile raftkv with node's --cpu-prof or --heapsnapshot-signal"],
     [['--max-wals=0'], `--max-wals=0: ${NO_WAL_FILES}`],
@@ -101,7 +108,7 @@ describe('what raftkv cannot do yet', () => {
   });
 
   it('accepts those flags when they ask for nothing (empty, false, proxy off, etcd\'s 5 WAL files)', () => {
-    expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--force-new-cluster=false', '--max-wals=5', '--host-whitelist=*']).config).toEqual(configOf([]));
+    expect(started(['--cert-file=', '--client-cert-auth=false', '--proxy=off', '--discovery=', '--wal-dir=', '--max-wals=5', '--host-whitelist=*']).config).toEqual(configOf([]));
   });
 
   it('reads --proxy and its timings, and lets a proxy name no advertised URL and no member of --initial-cluster', () => {

@@ -1,40 +1,11 @@
-import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getJSON } from '../../bench/harness/get-json.js';
 import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { v2 } from '../support/http.js';
+import { addWithEtcdctl, caughtUp, etcdctl, keysOn, memberId, membersSeenBy, promoted } from './cluster-queries.js';
 import { SteadyWrites } from './steady-writes.js';
-
-const run = promisify(execFile);
-
-async function memberId(cluster: ProcessCluster, i: number): Promise<string> {
-  return (await getJSON(`${cluster.url(i)}/v2/stats/self`)).id;
-}
-
-async function membersSeenBy(cluster: ProcessCluster, i: number): Promise<{ id: string; name: string; peerURLs: string[]; clientURLs: string[] }[]> {
-  return (await getJSON(`${cluster.url(i)}/v2/members`)).members;
-}
-
-async function etcdIndex(url: string): Promise<number> {
-  return Number((await v2(url, 'GET', '/')).headers.get('x-etcd-index'));
-}
-
-/** Waits until member i has applied everything member `from` had applied when asked. */
-async function caughtUp(cluster: ProcessCluster, i: number, from: number): Promise<void> {
-  const target = await etcdIndex(cluster.url(from));
-  await waitFor(`${cluster.members[i]!.name} to catch up`, async () => (await etcdIndex(cluster.url(i))) >= target, CLUSTER_WAIT_MS, cluster.recentOutput);
-}
-
-/** A learner is promoted by the leader once it replicates; the leader says so in its log. */
-async function promoted(cluster: ProcessCluster, id: string): Promise<void> {
-  // The API prints ids as etcd does (no leading zeros); the log names them in raftkv's 16 digits.
-  const line = new RegExp(`"learner":"${id.padStart(16, '0')}"[^\\n]*promoting a caught-up learner to voter`);
-  await waitFor(`learner ${id} to be promoted`, async () => cluster.members.some((_, i) => line.test(cluster.logs(i))), CLUSTER_WAIT_MS, cluster.recentOutput);
-}
 
 /** DELETE /v2/members/id, asked again while the strict reconfiguration check refuses it (500: too few members connected for 5 s yet). */
 async function remove(cluster: ProcessCluster, via: number, id: string): Promise<number> {
@@ -44,18 +15,6 @@ async function remove(cluster: ProcessCluster, via: number, id: string): Promise
     return status !== 500;
   }, CLUSTER_WAIT_MS, cluster.recentOutput);
   return status;
-}
-
-async function keysOn(url: string, dir: string): Promise<Set<string>> {
-  const res = await v2(url, 'GET', dir, { recursive: true });
-  return new Set((res.body.node.nodes ?? []).map((n: { key: string }) => n.key));
-}
-
-/** etcdctl's 1 s request timeout is tight for a change that waits for a commit on a busy 2-core machine. */
-function etcdctl(cluster: ProcessCluster, via: number, ...args: string[]): Promise<{ stdout: string; stderr: string }> {
-  return run('etcdctl', ['--no-sync', '--timeout', '10s', '--total-timeout', '20s', '--endpoints', cluster.url(via), ...args], {
-    env: { ...process.env, ETCDCTL_API: '2' },
-  });
 }
 
 describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a steady write load', () => {
@@ -128,19 +87,13 @@ describe('replacing a dead member with etcdctl', { timeout: CLUSTER_TEST_MS }, (
     const removed = await etcdctl(cluster, 0, 'member', 'remove', deadId);
     expect(removed.stdout.trim()).toBe(`Removed member ${deadId} from cluster`);
 
-    const slot = await cluster.newSlot();
+    const { slot, stdout } = await addWithEtcdctl(cluster, 0);
     const fresh = cluster.members[slot]!;
-    // Refused ("unhealthy cluster") until every voter has been connected for 5 s, as in etcd.
-    let added = { stdout: '', stderr: '' };
-    await waitFor('etcdctl member add to be accepted', async () => (added = await etcdctl(cluster, 0, 'member', 'add', fresh.name, fresh.peerUrl)), CLUSTER_WAIT_MS, cluster.recentOutput);
-    expect(added.stdout).toMatch(new RegExp(`^Added member named ${fresh.name} with ID [0-9a-f]+ to cluster\\n`));
-    const initialCluster = /ETCD_INITIAL_CLUSTER="([^"]+)"/.exec(added.stdout)?.[1];
-    expect(added.stdout).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
-    expect(initialCluster?.split(',').sort()).toEqual(
+    expect(stdout).toMatch(new RegExp(`^Added member named ${fresh.name} with ID [0-9a-f]+ to cluster\\n`));
+    expect(stdout).toContain('ETCD_INITIAL_CLUSTER_STATE="existing"');
+    expect(fresh.joinCluster!.split(',').sort()).toEqual(
       [cluster.members[0]!, cluster.members[1]!, fresh].map((m) => `${m.name}=${m.peerUrl}`).sort(),
     );
-    fresh.joinCluster = initialCluster!;
-    cluster.spawn(slot);
 
     await caughtUp(cluster, slot, 0);
     expect((await v2(fresh.clientUrl, 'GET', '/before/k29')).body.node.value).toBe('v29');
