@@ -72,7 +72,7 @@ export async function serve(config: MemberConfig): Promise<void> {
     const { identity, knownMembers, how } = await resolveIdentity(bootstrap.config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
     logger.info(...localMemberLine(how, identity.memberId, identity.clusterId));
     // As etcd: only a member restarting on its data is forced; a new one bootstraps as asked.
-    if (config.forceNewCluster && how === 'restarted') loaded = await forceNewCluster(log, loaded, identity, logger);
+    if (config.forceNewCluster && how === 'restarted') loaded = await forceNewCluster(log, loaded, identity, { name: config.name, peerURLs: config.initialAdvertisePeerUrls }, logger);
     metrics = new MemberMetrics({ memberId: formatId(identity.memberId), processMetrics: true });
     member = new Member({
       config,

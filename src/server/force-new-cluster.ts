@@ -11,10 +11,16 @@ import type { ConfChange, ConfState, Entry, HardState } from '../../raft/index.j
 import type { LoadedState } from '../storage/durable-log.js';
 import type { IdentityMeta } from './identity.js';
 import { formatId } from './ids.js';
+import { encodeMemberContext } from './membership.js';
+import type { MemberContext } from './membership.js';
+import { decodeSnapshotData } from './snapshot-data.js';
 import type { LogStore } from './seams.js';
 
 export interface StandaloneRewrite {
-  /** Conf changes to append: this member promoted if it is a learner, then every other member removed. */
+  /**
+   * Conf changes to append: this member added if its log's configuration lacks it (a copy made by
+   * `raftkv backup` has a new id) or promoted if it is a learner, then every other member removed.
+   */
   appended: Entry[];
   hardState: HardState;
   /** The members removed, in the order their removals are appended. */
@@ -44,19 +50,32 @@ function configuredMembers(start: ConfState, entries: Entry[]): Map<string, Role
   return roles;
 }
 
-export function standaloneRewrite(loaded: LoadedState, selfId: string, bootstrap: ConfState): StandaloneRewrite {
+/** Whether the log (or the snapshot's member list) removed `id`: the state machine refuses it for good. */
+function wasRemoved(loaded: LoadedState, id: string): boolean {
+  const inLog = loaded.entries.some((e) => {
+    if (e.type !== EntryType.ConfChange) return false;
+    const cc = decodeConfChange(e.data);
+    return cc.type === ConfChangeType.RemoveNode && cc.nodeId === id;
+  });
+  const snapshot = loaded.snapshot && loaded.snapshot.data.length > 0 ? decodeSnapshotData(loaded.snapshot.data) : undefined;
+  return inLog || (snapshot?.members.removed.includes(id) ?? false);
+}
+
+export function standaloneRewrite(loaded: LoadedState, selfId: string, bootstrap: ConfState, selfContext: MemberContext): StandaloneRewrite {
   const roles = configuredMembers(loaded.confState ?? bootstrap, loaded.entries);
   const self = roles.get(selfId);
   // etcd adds such a member back; raftkv's state machine refuses a removed id, so it would be
   // left with no voter at all. Its data is not the cluster's to carry on.
-  if (self === undefined) {
-    throw new Error('--force-new-cluster: this member is not in the configuration its log holds (it was removed, or its addition never reached it), so its data cannot become a one-member cluster');
+  if (self === undefined && wasRemoved(loaded, selfId)) {
+    throw new Error('--force-new-cluster: this member was removed from the cluster its log holds, so its data cannot become a one-member cluster');
   }
   const last = loaded.entries.at(-1)?.index ?? loaded.snapshot?.metadata.index ?? 0;
   // A member that never saw an election has term 0, which no entry may carry.
   const term = Math.max(loaded.hardState.term, 1);
   const changes: ConfChange[] = [];
-  // The voter first: raft may never be left without one.
+  // The voter first: raft may never be left without one. A member new to this log (a backup's
+  // copy) is added with its name and peer URLs, as etcd's createConfigChangeEnts adds itself.
+  if (self === undefined) changes.push({ type: ConfChangeType.AddNode, nodeId: selfId, context: encodeMemberContext(selfContext) });
   if (self === 'learner') changes.push({ type: ConfChangeType.AddNode, nodeId: selfId, context: new Uint8Array() });
   const removed = [...roles.keys()].filter((id) => id !== selfId).sort();
   for (const id of removed) changes.push({ type: ConfChangeType.RemoveNode, nodeId: id, context: new Uint8Array() });
@@ -75,8 +94,8 @@ export interface ForceLogger {
 }
 
 /** Rewrites the persisted log as standaloneRewrite says and returns the state to start from. */
-export async function forceNewCluster(log: LogStore, loaded: LoadedState, identity: IdentityMeta, logger: ForceLogger): Promise<LoadedState> {
-  const rewrite = standaloneRewrite(loaded, identity.memberId, identity.bootstrap);
+export async function forceNewCluster(log: LogStore, loaded: LoadedState, identity: IdentityMeta, self: MemberContext, logger: ForceLogger): Promise<LoadedState> {
+  const rewrite = standaloneRewrite(loaded, identity.memberId, identity.bootstrap, self);
   if (rewrite.keptPastCommit > 0) {
     logger.info(
       { 'commit-index-from-log': loaded.hardState.commit, 'number-of-kept-entries': rewrite.keptPastCommit },

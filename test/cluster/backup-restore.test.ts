@@ -2,7 +2,7 @@
 // writes are in flight, restored into a new three-member cluster that holds every write
 // acknowledged before the save with the same indexes; the endpoint closed to all but root with
 // v2 auth on; an offline backup of a stopped member, and the refusal of a running one's.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,8 +147,11 @@ describe('snapshot save, status and restore; backup', { timeout: 2 * CLUSTER_TES
     }
   });
 
-  it("backs up a stopped member's data dir into one that loads, and refuses a running member's", async () => {
+  it("backs up a stopped member's data dir into one that loads and starts alone with --force-new-cluster, and refuses a running member's", async () => {
     const member = cluster.members[2]!;
+    // On the member's disk before it stops: a quorum read there returns once it has applied the write.
+    expect((await v2(cluster.url(0), 'PUT', '/before-backup', { value: 'kept' })).status).toBe(201);
+    expect((await v2(cluster.url(2), 'GET', '/before-backup', { quorum: true })).body.node.value).toBe('kept');
     const running = await raftkvCli(['backup', '--data-dir', member.dataDir, '--backup-dir', join(dir, 'from-running')]);
     expect(running.code).toBe(1);
     expect(running.stderr).toMatch(/is in use: a running member holds its log database .*; stop the member first/);
@@ -176,5 +179,19 @@ describe('snapshot save, status and restore; backup', { timeout: 2 * CLUSTER_TES
     expect(now).toMatchObject({ bootstrap: was!.bootstrap, initialMembers: was!.initialMembers });
     expect(now!.memberId).not.toBe(was!.memberId);
     expect(now!.clusterId).not.toBe(was!.clusterId);
+
+    // As etcdctl backup's copy: started with --force-new-cluster it adds itself (its id is new to the
+    // log) and removes the old members, keeping every key.
+    const alone = await ProcessCluster.create({ size: 1, label: 'raftkv-from-backup', extraFlags: ['--force-new-cluster'] });
+    try {
+      cpSync(target, alone.members[0]!.dataDir, { recursive: true });
+      await alone.startAll();
+      expect((await v2(alone.url(0), 'GET', '/before-backup', { quorum: true })).body.node.value).toBe('kept');
+      expect((await v2(alone.url(0), 'PUT', '/after-backup', { value: 'alone' })).status).toBe(201);
+      const { members } = (await (await fetch(`${alone.url(0)}/v2/members`)).json()) as { members: { name: string; peerURLs: string[] }[] };
+      expect(members).toEqual([expect.objectContaining({ name: 'm1', peerURLs: [alone.members[0]!.peerUrl] })]);
+    } finally {
+      await alone.stop();
+    }
   });
 });

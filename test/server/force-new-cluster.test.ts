@@ -6,12 +6,15 @@ import { ConfChangeType, EntryType, decodeConfChange, encodeConfChange } from '.
 import type { ConfChange, Entry } from '../../raft/index.js';
 import { decodeCommand } from '../../src/server/commands.js';
 import { forceNewCluster, standaloneRewrite } from '../../src/server/force-new-cluster.js';
+import { decodeMemberContext } from '../../src/server/membership.js';
 import type { LoadedState } from '../../src/storage/durable-log.js';
 import { EtcdError, ErrorCode } from '../../src/store/types.js';
 import { MemberCluster } from './support/member-cluster.js';
 import type { RunningMember } from './support/member-cluster.js';
 
 const founders = { voters: ['a', 'b', 'c'], learners: [] };
+/** The forced member's own name and peer URLs, for when its log lacks it. */
+const SELF = { name: 'survivor', peerURLs: ['http://127.0.0.1:2380'] };
 
 function normal(index: number, term = 2): Entry {
   return { index, term, type: EntryType.Normal, data: new Uint8Array([index]) };
@@ -35,7 +38,7 @@ function changes(entries: Entry[]): Pick<ConfChange, 'type' | 'nodeId'>[] {
 describe('the standalone rewrite of a log', () => {
   it('keeps the entries past the persisted commit, appends a removal per other member after them at the current term, and commits all', () => {
     const entries = Array.from({ length: 10 }, (_, i) => normal(i + 1));
-    const rewrite = standaloneRewrite(loadedWith(entries, 6), 'a', founders);
+    const rewrite = standaloneRewrite(loadedWith(entries, 6), 'a', founders, SELF);
     expect(rewrite.keptPastCommit).toBe(4);
     expect(rewrite.appended.map((e) => [e.index, e.term, e.type])).toEqual([[11, 3, EntryType.ConfChange], [12, 3, EntryType.ConfChange]]);
     expect(changes(rewrite.appended)).toEqual([{ type: ConfChangeType.RemoveNode, nodeId: 'b' }, { type: ConfChangeType.RemoveNode, nodeId: 'c' }]);
@@ -46,14 +49,14 @@ describe('the standalone rewrite of a log', () => {
   it('finds the members as etcd\'s getIDs does: the snapshot\'s configuration, then every conf change in the log, committed or not', () => {
     const entries = [confChange(21, ConfChangeType.RemoveNode, 'd'), confChange(22, ConfChangeType.AddLearnerNode, 'e'), normal(23)];
     const loaded = { ...loadedWith(entries, 21, { voters: ['a', 'b', 'c', 'd'], learners: [] }), snapshot: { data: new Uint8Array(), metadata: { index: 20, term: 2, confState: { voters: ['a', 'b', 'c', 'd'], learners: [] } } } };
-    const rewrite = standaloneRewrite(loaded, 'c', founders);
+    const rewrite = standaloneRewrite(loaded, 'c', founders, SELF);
     expect(rewrite.removed).toEqual(['a', 'b', 'e']);
     expect(rewrite.appended[0]!.index).toBe(24);
     expect(rewrite.hardState.commit).toBe(26);
   });
 
   it('promotes a learner that is forced, before removing anyone, so raft always has a voter', () => {
-    const rewrite = standaloneRewrite(loadedWith([confChange(1, ConfChangeType.AddLearnerNode, 'd')], 1), 'd', founders);
+    const rewrite = standaloneRewrite(loadedWith([confChange(1, ConfChangeType.AddLearnerNode, 'd')], 1), 'd', founders, SELF);
     expect(changes(rewrite.appended)).toEqual([
       { type: ConfChangeType.AddNode, nodeId: 'd' },
       ...['a', 'b', 'c'].map((nodeId) => ({ type: ConfChangeType.RemoveNode, nodeId })),
@@ -61,13 +64,22 @@ describe('the standalone rewrite of a log', () => {
   });
 
   it('appends nothing for a member already alone, but still commits its whole log (a second forced start)', () => {
-    const rewrite = standaloneRewrite(loadedWith([normal(1), normal(2)], 1), 'a', { voters: ['a'], learners: [] });
+    const rewrite = standaloneRewrite(loadedWith([normal(1), normal(2)], 1), 'a', { voters: ['a'], learners: [] }, SELF);
     expect(rewrite.appended).toEqual([]);
     expect(rewrite.hardState.commit).toBe(2);
   });
 
+  it('adds a member its log has never heard of (a backup\'s new id) with its name and peer URLs, before removing everyone else, as etcd does', () => {
+    const rewrite = standaloneRewrite(loadedWith([normal(1), normal(2)], 2), 'z', founders, SELF);
+    expect(changes(rewrite.appended)).toEqual([
+      { type: ConfChangeType.AddNode, nodeId: 'z' },
+      ...['a', 'b', 'c'].map((nodeId) => ({ type: ConfChangeType.RemoveNode, nodeId })),
+    ]);
+    expect(decodeMemberContext(decodeConfChange(rewrite.appended[0]!.data).context)).toEqual(SELF);
+  });
+
   it('refuses a member its own log has removed', () => {
-    expect(() => standaloneRewrite(loadedWith([confChange(1, ConfChangeType.RemoveNode, 'c')], 1), 'c', founders)).toThrow(/not in the configuration its log holds/);
+    expect(() => standaloneRewrite(loadedWith([confChange(1, ConfChangeType.RemoveNode, 'c')], 1), 'c', founders, SELF)).toThrow(/was removed from the cluster its log holds/);
   });
 });
 
@@ -105,7 +117,7 @@ describe('a member restarted with --force-new-cluster (in one process)', () => {
     survivor.log.disk.saveHardState({ ...hs, commit: entryWriting(survivor, '/k10') - 1 });
 
     const said: Record<string, Record<string, unknown>> = {};
-    const forced = await forceNewCluster(survivor.log, survivor.log.load(), survivor.identity, { info: (fields, msg) => (said[msg] = fields as Record<string, unknown>) });
+    const forced = await forceNewCluster(survivor.log, survivor.log.load(), survivor.identity, SELF, { info: (fields, msg) => (said[msg] = fields as Record<string, unknown>) });
     const last = forced.entries.at(-1)!.index;
     expect(survivor.log.load().hardState.commit).toBe(last);
     expect(said['forcing restart member']).toMatchObject({ 'commit-index': last });
