@@ -61,6 +61,9 @@ export function parseMigrateOp(body: string): MigrateOp {
     case 'copied':
     case 'finish':
       return { op: v.op, session, index: index(v.index, 'index') };
+    case 'retimed':
+      if (!Array.isArray(v.nodes)) throw new Invalid('nodes is a list');
+      return { op: 'retimed', session, index: index(v.index, 'index'), nodes: v.nodes.map(copiedNode) };
     case 'events':
       if (!Array.isArray(v.events)) throw new Invalid('events is a list');
       return { op: 'events', session, events: v.events.map(copiedEvent) };

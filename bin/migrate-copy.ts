@@ -10,29 +10,40 @@ const BATCH_BYTES = 1 << 20;
 
 /** Copies etcd's key space into raftkv; resolves with the etcd index it was read at. */
 export async function copyKeySpace(source: Cluster, target: Target, force: boolean, onCopied: (keys: number) => void): Promise<number> {
-  const answer = await source.request('/v2/keys/?recursive=true&sorted=true&quorum=true');
-  if (answer.status !== 200 || answer.etcdIndex === undefined) throw new Error(`etcd answered the recursive GET with ${answer.status}: ${answer.text.slice(0, 300)}`);
-  const index = answer.etcdIndex;
+  const { index, nodes: all } = await readListing(source);
   await target.step({ op: 'begin', sourceIndex: index, force });
-  let batch: CopiedNodeJSON[] = [];
-  let bytes = 0;
   let sent = 0;
   let keys = 0;
-  const send = async (): Promise<void> => {
-    await target.step({ op: 'nodes', batch: sent++, nodes: batch });
-    keys += batch.length;
+  for (const nodes of batches(all)) {
+    await target.step({ op: 'nodes', batch: sent++, nodes });
+    keys += nodes.length;
     onCopied(keys);
-    [batch, bytes] = [[], 0];
-  };
-  for (const node of parentsFirst((JSON.parse(answer.text) as { node: NodeJSON }).node.nodes)) {
+  }
+  await target.step({ op: 'copied', index });
+  return index;
+}
+
+/** A cluster's whole visible key space at one index (a quorum recursive GET), parents first. */
+export async function readListing(cluster: Cluster): Promise<{ index: number; nodes: CopiedNodeJSON[] }> {
+  const answer = await cluster.request('/v2/keys/?recursive=true&sorted=true&quorum=true');
+  if (answer.status !== 200 || answer.etcdIndex === undefined) throw new Error(`${cluster.name} answered the recursive GET with ${answer.status}: ${answer.text.slice(0, 300)}`);
+  return { index: answer.etcdIndex, nodes: [...parentsFirst((JSON.parse(answer.text) as { node: NodeJSON }).node.nodes)] };
+}
+
+/** Nodes in slices of about BATCH_BYTES of JSON, in order (a larger node alone). */
+export function* batches(nodes: Iterable<CopiedNodeJSON>): Generator<CopiedNodeJSON[]> {
+  let batch: CopiedNodeJSON[] = [];
+  let bytes = 0;
+  for (const node of nodes) {
     const size = JSON.stringify(node).length;
-    if (batch.length > 0 && bytes + size > BATCH_BYTES) await send();
+    if (batch.length > 0 && bytes + size > BATCH_BYTES) {
+      yield batch;
+      [batch, bytes] = [[], 0];
+    }
     batch.push(node);
     bytes += size;
   }
-  if (batch.length > 0) await send();
-  await target.step({ op: 'copied', index });
-  return index;
+  if (batch.length > 0) yield batch;
 }
 
 /** A listing's nodes without their children, each directory before what it holds. */

@@ -1,7 +1,8 @@
 // The mirroring of `raftkv migrate`: every change etcd makes after the copy, read with recursive
 // long polls from the index after the last one (a stream would skip events already in etcd's
 // history) and applied in raftkv at its own index, in batches while raftkv is behind. Ends at
-// the cut-over, or when etcd's history no longer holds the next index (the copy starts again).
+// the cut-over (at --until-index, when given), or when etcd's history no longer holds the next
+// index (the copy starts again).
 import type { CopiedEvent } from '../src/store/copied-node.js';
 import type { Cluster } from './migrate-http.js';
 import { errorBody } from './migrate-http.js';
@@ -18,8 +19,12 @@ export interface MirrorOptions {
   target: Target;
   /** The index the copy was read at. */
   from: number;
+  /** --until-index: no event past it is applied, and the cut-over is there once etcd reaches it. */
+  until: number | undefined;
   /** Aborted when the operator cuts over (a signal, or etcd's index reaching --until-index). */
   cutOver: AbortSignal;
+  /** Runs before the cut-over's finish step, all events through `through` applied. */
+  beforeFinish(through: number): Promise<void>;
   log(message: string): void;
 }
 
@@ -44,30 +49,38 @@ export class Mirror {
 
   async run(): Promise<MirrorEnd> {
     const { source, cutOver } = this.o;
+    const until = this.o.until ?? Infinity;
     const stop = AbortSignal.any([cutOver, this.failed.signal]);
-    while (!cutOver.aborted) {
+    let later: number | undefined; // the index of an event past the cut-over, once one is seen
+    while (!cutOver.aborted && this.next <= until) {
       const polled = await this.poll(stop).catch((err: unknown) => {
         if (this.failure !== undefined) throw this.failure;
         if (cutOver.aborted) return 'no-event' as const;
         throw err;
       });
       if (polled === 'history-cleared') return polled;
-      if (polled !== 'no-event') this.take(polled);
-    }
-    const now = await source.request('/v2/keys/?quorum=true');
-    const through = now.etcdIndex ?? this.next - 1;
-    while (this.next <= through) {
-      const polled = await this.poll(AbortSignal.timeout(DRAIN_WAIT_MS)).catch(() => 'no-event' as const);
-      if (polled === 'history-cleared') return polled;
-      if (polled === 'no-event') break;
-      if (polled.node.modifiedIndex > through) {
-        this.o.log(`etcd took writes after the cut-over at ${through} (from ${polled.node.modifiedIndex}); they are not copied`);
+      if (polled === 'no-event') continue;
+      if (polled.node.modifiedIndex > until) {
+        later = polled.node.modifiedIndex;
         break;
       }
       this.take(polled);
     }
+    const now = await source.request('/v2/keys/?quorum=true');
+    const through = Math.min(now.etcdIndex ?? this.next - 1, until);
+    while (later === undefined && this.next <= through) {
+      const polled = await this.poll(AbortSignal.timeout(DRAIN_WAIT_MS)).catch(() => 'no-event' as const);
+      if (polled === 'history-cleared') return polled;
+      if (polled === 'no-event') break;
+      if (polled.node.modifiedIndex > through) later = polled.node.modifiedIndex;
+      else this.take(polled);
+    }
+    const reached = Math.max(later ?? 0, now.etcdIndex ?? 0);
+    if (reached > through) this.o.log(`etcd took writes after the cut-over at ${through} (it reached index ${reached}); they are not copied`);
     await this.flushed();
-    this.targetIndex = await this.o.target.step({ op: 'finish', index: Math.max(through, this.next - 1) });
+    const index = Math.max(through, this.next - 1);
+    await this.o.beforeFinish(index);
+    this.targetIndex = await this.o.target.step({ op: 'finish', index });
     return 'cut-over';
   }
 

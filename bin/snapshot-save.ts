@@ -10,6 +10,7 @@ import { SNAPSHOT_PATH } from '../api/snapshot-route.js';
 import { decodeBackupFile } from '../src/storage/backup-file.js';
 import type { BackupFile } from '../src/storage/backup-file.js';
 import { syncDirectory } from '../src/storage/snapshot-files.js';
+import { basicAuthorization, userPassword } from './basic-credentials.js';
 
 export interface SaveOptions {
   file: string;
@@ -57,8 +58,8 @@ async function get(o: SaveOptions): Promise<IncomingMessage> {
   const base = /^[a-z][a-z0-9+.-]*:\/\//i.test(o.endpoint) ? o.endpoint : `${tls ? 'https' : 'http'}://${o.endpoint}`;
   const url = new URL(SNAPSHOT_PATH, base);
   const headers: Record<string, string> = {};
-  const auth = credentials(o);
-  if (auth) headers.authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
+  const auth = userPassword(o.user, o.password);
+  if (auth) headers.authorization = basicAuthorization(auth);
   const [ca, cert, key] = await Promise.all([o.cacert, o.cert, o.key].map((p) => (p === undefined ? undefined : readFile(p))));
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
@@ -67,13 +68,6 @@ async function get(o: SaveOptions): Promise<IncomingMessage> {
     req.once('error', (err) => reject(new Error(`could not fetch a snapshot from ${o.endpoint}: ${err.message}`)));
     req.end();
   });
-}
-
-function credentials(o: SaveOptions): string | undefined {
-  if (o.user === undefined) return undefined;
-  if (o.user.includes(':')) return o.user;
-  if (o.password === undefined) throw new Error('--user names no password: give --user name:password or --password');
-  return `${o.user}:${o.password}`;
 }
 
 async function readAll(res: IncomingMessage): Promise<Buffer> {

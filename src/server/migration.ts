@@ -16,6 +16,11 @@ export type MigrateOp =
   | { op: 'copied'; session: string; index: number }
   /** Later source events, in index order. */
   | { op: 'events'; session: string; events: CopiedEvent[] }
+  /**
+   * At the cut-over, TTL nodes as the source lists them through `index` where they differ from
+   * ours: refreshes (refresh=true) change a node's expiration and modifiedIndex but wake no watcher.
+   */
+  | { op: 'retimed'; session: string; index: number; nodes: CopiedNodeJSON[] }
   /** Cut-over at the source's `index`: clients may write again. */
   | { op: 'finish'; session: string; index: number };
 
@@ -72,6 +77,10 @@ export class Migration {
       case 'events':
         if (!data.copied) throw refuse('events before the copy is whole');
         for (const ev of op.events) store.replay(ev);
+        break;
+      case 'retimed':
+        if (!data.copied) throw refuse('TTLs corrected before the copy is whole');
+        store.retime(op.index, op.nodes);
         break;
       case 'finish':
         store.skipTo(op.index);

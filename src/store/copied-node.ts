@@ -47,6 +47,14 @@ export function placeNode(tree: KeyTree, n: CopiedNodeJSON, keepDirIndex: boolea
   tree.attach(new TreeNode(name, parent, n.createdIndex, n.modifiedIndex, expireTime, n.dir ? '' : (n.value ?? ''), children));
 }
 
+/** A refresh the source made to the node (its same incarnation) and no watch showed: its expiration and modifiedIndex. */
+export function retimeNode(tree: KeyTree, n: CopiedNodeJSON): void {
+  const found = tree.find(n.key);
+  if (!(found instanceof TreeNode) || found.createdIndex !== n.createdIndex) return;
+  found.modifiedIndex = n.modifiedIndex;
+  tree.setExpireTime(found, expirationMs(n.expiration));
+}
+
 /** etcd's view of a node in the field order raftkv writes (etcd's own), nothing else kept. */
 export function canonicalNode(n: NodeJSON): NodeJSON {
   const out: NodeJSON = { key: n.key };

@@ -5,7 +5,7 @@
 import { EventHistory } from './event-history.js';
 import { KeyTree } from './key-tree.js';
 import { describeForGet, describeNode, nodeJSON } from './node-view.js';
-import { canonicalNode, placeNode } from './copied-node.js';
+import { canonicalNode, placeNode, retimeNode } from './copied-node.js';
 import type { CopiedEvent, CopiedNodeJSON } from './copied-node.js';
 import { cleanPath } from './path.js';
 import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
@@ -182,6 +182,15 @@ export class Store {
     this.currentIndex = index;
     this.publish(ev);
     this.hub.deliver();
+  }
+
+  /**
+   * The source's later view of nodes through `index` (its refreshes): each node still the one it
+   * names (same createdIndex) takes its expiration and modifiedIndex. No event, as in the source.
+   */
+  retime(index: number, nodes: readonly CopiedNodeJSON[]): void {
+    this.skipTo(index);
+    for (const n of nodes) if (n.modifiedIndex <= index) retimeNode(this.tree, n);
   }
 
   /** A read: the node (a directory with its children, all of its subtree when recursive). */

@@ -3,6 +3,7 @@
 // expirations, in-order keys — even when the source's index moves under writes no watch shows
 // (hidden keys, membership), and its watchers and history answer as the source's would.
 import { describe, expect, it } from 'vitest';
+import { refreshed } from '../../bin/migrate-refreshes.js';
 import { Store } from '../../src/store/store.js';
 import type { CopiedEvent, CopiedNodeJSON } from '../../src/store/copied-node.js';
 import type { NodeJSON, StoreEvent } from '../../src/store/types.js';
@@ -80,6 +81,29 @@ describe('a key space carried over from another etcd', () => {
     expect(cleared).toHaveLength(1);
     expect(target.index).toBe(50);
     expect(listing(target).node).toEqual({ dir: true });
+  });
+
+  it('refreshes no watch showed are caught up at the cut-over: expirations and indexes as the source lists them', () => {
+    const source = sourceWithHistory();
+    const target = new Store();
+    target.copyNodes(flatten(listing(source).node.nodes));
+    target.copiedThrough(source.index);
+    const events = watchAll(source);
+    put(source, '/dir/x', { ttl: 600, refresh: true, prevExist: true });
+    put(source, '/dir', { dir: true, ttl: 900, refresh: true, prevExist: true });
+    put(source, '/a/b', { val: 'after' });
+    for (const ev of events) target.replay(ev);
+    expect(events).toHaveLength(1); // the refreshes woke no watcher
+    expect(listing(target)).not.toEqual(listing(source));
+
+    const stale = refreshed(flatten(listing(source).node.nodes), flatten(listing(target).node.nodes), source.index);
+    expect(stale.map((n) => n.key)).toEqual(['/dir', '/dir/x']);
+    target.retime(source.index, stale);
+    target.retime(source.index, stale); // committed twice: no change
+    expect(listing(target)).toEqual(listing(source));
+    // A node etcd made anew under the same key (another createdIndex) is not the one raftkv holds.
+    target.retime(source.index, [{ ...stale[1]!, createdIndex: 1, expiration: undefined }]);
+    expect(listing(target)).toEqual(listing(source));
   });
 
   it('a gap longer than the history leaves only its last indexes, as the source holds them', () => {
