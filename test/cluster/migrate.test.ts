@@ -4,13 +4,14 @@
 // sides then list the same tree with the same indexes (TTLs within a second), a prevIndex read
 // on etcd works as a CAS on raftkv, a waitIndex from etcd's history finds the same event on
 // raftkv, and while mirroring raftkv refused a client's write.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { trackChild } from '../../bench/harness/child-registry.js';
-import { CLUSTER_WAIT_MS, ProcessCluster, RAFTKV_BIN } from '../../bench/harness/process-cluster.js';
+import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
+import { timeless } from './migrated-listing.js';
+import type { Listed } from './migrated-listing.js';
+import { startMigrator } from './migrator.js';
 
 const KEYS = Number(process.env.MIGRATE_KEYS ?? 5000);
 
@@ -28,23 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([etcd?.stop(), raftkv?.stop()]);
 });
-
-interface Listed {
-  key?: string;
-  dir?: boolean;
-  value?: string;
-  expiration?: string;
-  ttl?: number;
-  nodes?: Listed[];
-  modifiedIndex?: number;
-  createdIndex?: number;
-}
-
-/** A listing with expirations as ms and TTLs dropped, for comparing two reads made moments apart. */
-function timeless(n: Listed): object {
-  const { expiration, ttl: _ttl, nodes, ...rest } = n;
-  return { ...rest, ...(expiration && { expiresAt: Math.round(Date.parse(expiration) / 1000) }), ...(nodes && { nodes: nodes.map(timeless) }) };
-}
 
 /** Keeps writing to etcd — sets, compare-and-swaps, deletes, queue entries — until stopped. */
 function writeAlong(url: string): { stop(): Promise<number> } {
@@ -81,12 +65,8 @@ describe('raftkv migrate from a running etcd', { timeout: CLUSTER_TEST_MS }, () 
     await v2(source, 'PUT', '/_hidden', { value: 'not seen by a recursive watch of /' });
 
     const writer = writeAlong(source);
-    const migrator = spawn(process.execPath, [RAFTKV_BIN, 'migrate', '--from', source, '--to', raftkv.clientUrls().join(','), '--progress-interval', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    trackChild(migrator);
-    let stderr = '';
-    migrator.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => migrator.once('exit', resolve));
-    await waitFor('the copy to finish and mirroring to start', () => stderr.includes('mirroring'), CLUSTER_WAIT_MS, () => stderr);
+    const migrator = startMigrator(['--from', source, '--to', raftkv.clientUrls().join(','), '--progress-interval', '1']);
+    await migrator.says('the copy to finish and mirroring to start', /mirroring/);
 
     const refused = await v2(raftkv.url(1), 'PUT', '/client/write', { value: 'x' });
     expect(refused.status, JSON.stringify(refused.body)).toBe(500);
@@ -103,11 +83,11 @@ describe('raftkv migrate from a running etcd', { timeout: CLUSTER_TEST_MS }, () 
     await waitFor('raftkv to mirror etcd through its last write', async () => {
       const res = await v2(raftkv.url(0), 'GET', '/watched', { quorum: true });
       return res.status === 200;
-    }, CLUSTER_WAIT_MS, () => stderr);
+    }, CLUSTER_WAIT_MS, migrator.stderr);
 
-    migrator.kill('SIGINT');
-    expect(await exited, stderr).toBe(0);
-    expect(stderr).toMatch(/cut over at index \d+/);
+    migrator.proc.kill('SIGINT');
+    expect(await migrator.exited, migrator.stderr()).toBe(0);
+    expect(migrator.stderr()).toMatch(/cut over at index \d+/);
 
     const [fromEtcd, fromRaftkv] = await Promise.all([source, raftkv.url(2)].map((u) => v2(u, 'GET', '/', { recursive: true, sorted: true, quorum: true })));
     expect(Number(fromRaftkv!.headers.get('x-etcd-index'))).toBe(sourceIndex);
