@@ -1,0 +1,27 @@
+// raftkv migrate's flags: each side's credentials and TLS files, and refusals that name a flag
+// but never echo its value (it may hold a password).
+import { describe, expect, it } from 'vitest';
+import { parseMigrateArgs } from '../../bin/migrate-args.js';
+
+const BASE = ['--from', 'http://e:2379', '--to', 'http://r:2379'];
+
+describe('raftkv migrate flags', () => {
+  it("reads each side's user, password and TLS files", () => {
+    const args = parseMigrateArgs([
+      '--from', 'https://e:2379', '--from-user', 'reader', '--from-password', 'pw1', '--from-cacert', 'ca.pem',
+      '--to=https://r:2379/', '--to-user=root:pw2', '--to-cert', 'c.pem', '--to-key', 'k.pem',
+    ]);
+    expect(args).toMatchObject({
+      from: { name: 'etcd', urls: ['https://e:2379'], credentials: 'reader:pw1', tls: { cacert: 'ca.pem' } },
+      to: { name: 'raftkv', urls: ['https://r:2379'], credentials: 'root:pw2', tls: { cert: 'c.pem', key: 'k.pem' } },
+    });
+  });
+
+  it('refuses what cannot work, naming flags only', () => {
+    expect(parseMigrateArgs([...BASE, '--from-user', 'reader'])).toMatch(/--from-user names no password/);
+    expect(parseMigrateArgs([...BASE, '--to-cacert', 'ca.pem'])).toMatch(/need https URLs in --to/);
+    expect(parseMigrateArgs(['--from', 'https://e:2379', '--to', 'http://r:2379', '--from-cert', 'c.pem'])).toMatch(/--from-cert and --from-key go together/);
+    const typo = parseMigrateArgs([...BASE, '--from-usr=root:secret']);
+    expect(typo).toBe('unknown or incomplete flag --from-usr');
+  });
+});
