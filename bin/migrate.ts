@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { copyKeySpace } from './migrate-copy.js';
 import { Cluster } from './migrate-http.js';
 import { Mirror } from './migrate-mirror.js';
+import { runFromDataDir, wantsDataDir } from './migrate-data-dir.js';
 import { Target } from './migrate-target.js';
 
 const USAGE = `usage: raftkv migrate --from <etcd client URL,...> --to <raftkv client URL,...>
@@ -45,6 +46,7 @@ const log = (message: string): void => void process.stderr.write(`raftkv migrate
 
 /** Runs the migration; resolves with the process's exit code. */
 export async function run(argv: string[]): Promise<number> {
+  if (wantsDataDir(argv)) return runFromDataDir(argv);
   const parsed = parse(argv);
   if (typeof parsed === 'string') {
     process.stderr.write(`raftkv migrate: ${parsed}\n${USAGE}`);
