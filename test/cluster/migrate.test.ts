@@ -11,6 +11,8 @@ import { CLUSTER_WAIT_MS, ProcessCluster, RAFTKV_BIN } from '../../bench/harness
 import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
+import { timeless } from '../support/listing.js';
+import type { Listed } from '../support/listing.js';
 
 const KEYS = Number(process.env.MIGRATE_KEYS ?? 5000);
 
@@ -28,23 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all([etcd?.stop(), raftkv?.stop()]);
 });
-
-interface Listed {
-  key?: string;
-  dir?: boolean;
-  value?: string;
-  expiration?: string;
-  ttl?: number;
-  nodes?: Listed[];
-  modifiedIndex?: number;
-  createdIndex?: number;
-}
-
-/** A listing with expirations as ms and TTLs dropped, for comparing two reads made moments apart. */
-function timeless(n: Listed): object {
-  const { expiration, ttl: _ttl, nodes, ...rest } = n;
-  return { ...rest, ...(expiration && { expiresAt: Math.round(Date.parse(expiration) / 1000) }), ...(nodes && { nodes: nodes.map(timeless) }) };
-}
 
 /** Keeps writing to etcd — sets, compare-and-swaps, deletes, queue entries — until stopped. */
 function writeAlong(url: string): { stop(): Promise<number> } {
