@@ -6,6 +6,7 @@ import { userPassword } from './basic-credentials.js';
 import type { Side } from './migrate-http.js';
 
 export const USAGE = `usage: raftkv migrate --from <etcd client URL,...> --to <raftkv client URL,...>
+       raftkv migrate --from-data-dir <stopped etcd member's data dir> --to <raftkv client URL,...>
   [--from-user name[:password]] [--from-password P]   etcd's v2 auth (a user who may read every key)
   [--to-user root[:password]] [--to-password P]       raftkv's v2 auth (root)
   [--from-cacert F] [--from-cert F --from-key F]      TLS to etcd's https URLs (--to-… for raftkv's)
@@ -14,7 +15,10 @@ export const USAGE = `usage: raftkv migrate --from <etcd client URL,...> --to <r
   [--progress-interval S]  seconds between progress lines on stderr (default 5)
 `;
 
-export interface MigrateArgs {
+export type MigrateArgs = MirrorArgs | DataDirArgs;
+
+/** Copy over HTTP, then mirror etcd's watch until the cut-over. */
+export interface MirrorArgs {
   from: Side;
   to: Side;
   untilIndex?: number;
@@ -22,8 +26,15 @@ export interface MigrateArgs {
   progressMs: number;
 }
 
+/** Copy a stopped member's data dir (hidden keys too) and finish at once: no mirroring follows. */
+export interface DataDirArgs {
+  fromDataDir: string;
+  to: Side;
+  force: boolean;
+}
+
 const SIDE_FLAGS = ['', '-user', '-password', '-cacert', '-cert', '-key'];
-const VALUE_FLAGS = new Set(['until-index', 'progress-interval', ...SIDE_FLAGS.flatMap((f) => [`from${f}`, `to${f}`])]);
+const VALUE_FLAGS = new Set(['from-data-dir', 'until-index', 'progress-interval', ...SIDE_FLAGS.flatMap((f) => [`from${f}`, `to${f}`])]);
 
 const AUTH_HINTS = {
   from: "give --from-user (and --from-password) of an etcd user who may read the whole key space",
@@ -32,7 +43,7 @@ const AUTH_HINTS = {
 
 function side(values: Map<string, string>, flag: 'from' | 'to'): Side | string {
   const urls = (values.get(flag) ?? '').split(',').filter(Boolean).map((u) => u.replace(/\/+$/, ''));
-  if (urls.length === 0) return '--from and --to are required';
+  if (urls.length === 0) return `--${flag} is required`;
   const get = (suffix: string): string | undefined => values.get(`${flag}-${suffix}`);
   let credentials: string | undefined;
   try {
@@ -59,9 +70,16 @@ export function parseMigrateArgs(argv: string[]): MigrateArgs | string {
     else if (VALUE_FLAGS.has(flag) && (inline ?? argv[i + 1]) !== undefined) values.set(flag, inline ?? argv[++i]!);
     else return `unknown or incomplete flag --${flag}`;
   }
-  const [from, to] = [side(values, 'from'), side(values, 'to')];
-  if (typeof from === 'string') return from;
+  const to = side(values, 'to');
   if (typeof to === 'string') return to;
+  const fromDataDir = values.get('from-data-dir');
+  if (fromDataDir !== undefined) {
+    const mirroring = [...values.keys()].filter((k) => k === 'until-index' || k === 'from' || k.startsWith('from-')).filter((k) => k !== 'from-data-dir');
+    if (mirroring.length > 0) return `--from-data-dir copies a stopped member and mirrors nothing: it takes no --${mirroring[0]}`;
+    return { fromDataDir, to, force };
+  }
+  const from = side(values, 'from');
+  if (typeof from === 'string') return from;
   const until = values.get('until-index');
   const untilIndex = until === undefined ? undefined : Number(until);
   if (untilIndex !== undefined && !Number.isSafeInteger(untilIndex)) return `--until-index ${until} is not an index`;

@@ -5,7 +5,8 @@
 // a replicated step that gives them etcd's times where raftkv still holds the same node.
 import type { CopiedNodeJSON } from '../src/store/copied-node.js';
 import { expirationMs } from '../src/store/copied-node.js';
-import { batches, readListing } from './migrate-copy.js';
+import { readListing } from './migrate-copy.js';
+import { batches } from './migrate-land.js';
 import type { Cluster } from './migrate-http.js';
 import type { Target } from './migrate-target.js';
 

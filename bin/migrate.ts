@@ -7,6 +7,7 @@ import { copyKeySpace } from './migrate-copy.js';
 import { Cluster } from './migrate-http.js';
 import { Mirror } from './migrate-mirror.js';
 import { correctRefreshes } from './migrate-refreshes.js';
+import { runFromDataDir } from './migrate-data-dir.js';
 import { Target } from './migrate-target.js';
 
 const log = (message: string): void => void process.stderr.write(`raftkv migrate: ${message}\n`);
@@ -18,6 +19,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`raftkv migrate: ${parsed}\n${USAGE}`);
     return 2;
   }
+  if ('fromDataDir' in parsed) return runFromDataDir(parsed);
   const args = parsed;
   let source: Cluster;
   let target: Cluster;

@@ -139,6 +139,12 @@ export class Store {
     this.tree = new KeyTree();
   }
 
+  /** The node at a clean path, hidden or not (raftkv migrate --from-data-dir walks etcd's whole tree). */
+  node(path: string): TreeNode | undefined {
+    const found = this.tree.find(path);
+    return found instanceof TreeNode ? found : undefined;
+  }
+
   /** Nodes of a recursive GET, parents first, put in as they were: no index taken, no watcher told. */
   copyNodes(nodes: readonly CopiedNodeJSON[]): void {
     for (const n of nodes) placeNode(this.tree, n, false);

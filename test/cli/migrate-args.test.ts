@@ -24,4 +24,13 @@ describe('raftkv migrate flags', () => {
     const typo = parseMigrateArgs([...BASE, '--from-usr=root:secret']);
     expect(typo).toBe('unknown or incomplete flag --from-usr');
   });
+
+  it('takes a stopped member\'s data dir instead of --from, with nothing that belongs to mirroring', () => {
+    expect(parseMigrateArgs(['--from-data-dir', '/var/lib/etcd', '--to', 'http://r:2379', '--to-user', 'root:pw', '--force'])).toMatchObject({
+      fromDataDir: '/var/lib/etcd', force: true, to: { urls: ['http://r:2379'], credentials: 'root:pw' },
+    });
+    expect(parseMigrateArgs(['--from-data-dir', '/var/lib/etcd', ...BASE])).toBe('--from-data-dir copies a stopped member and mirrors nothing: it takes no --from');
+    expect(parseMigrateArgs(['--from-data-dir', '/d', '--to', 'http://r:2379', '--until-index', '9'])).toMatch(/it takes no --until-index/);
+    expect(parseMigrateArgs(['--from-data-dir', '/d'])).toBe('--to is required');
+  });
 });

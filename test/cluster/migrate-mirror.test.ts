@@ -9,7 +9,7 @@ import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-clu
 import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
 import { pool, v2 } from '../support/http.js';
-import { timeless } from './migrated-listing.js';
+import { timeless } from '../support/listing.js';
 import { startMigrator } from './migrator.js';
 import type { Migrator } from './migrator.js';
 

@@ -1,5 +1,6 @@
-// Comparing the key spaces of etcd and raftkv after a migration: recursive listings read moments
-// apart, so expirations are compared to the second and remaining TTLs dropped.
+// etcd v2 listings compared across two servers read moments apart: expirations to the second,
+// remaining TTLs dropped (they tick).
+
 export interface Listed {
   key?: string;
   dir?: boolean;
@@ -11,7 +12,7 @@ export interface Listed {
   createdIndex?: number;
 }
 
-/** A listing with expirations as whole seconds and TTLs dropped. */
+/** A listing with expirations as whole seconds since the epoch and TTLs dropped. */
 export function timeless(n: Listed): object {
   const { expiration, ttl: _ttl, nodes, ...rest } = n;
   return { ...rest, ...(expiration && { expiresAt: Math.round(Date.parse(expiration) / 1000) }), ...(nodes && { nodes: nodes.map(timeless) }) };
