@@ -6,7 +6,7 @@ import { userPassword } from './basic-credentials.js';
 import type { Side } from './migrate-http.js';
 
 export const USAGE = `usage: raftkv migrate --from <etcd client URL,...> --to <raftkv client URL,...>
-       raftkv migrate --from-data-dir <stopped etcd member's data dir> --to <raftkv client URL,...>
+       raftkv migrate --from-data-dir <stopped etcd member's data dir> [--from <its peers' client URL,...>] --to <raftkv client URL,...>
   [--from-user name[:password]] [--from-password P]   etcd's v2 auth (a user who may read every key)
   [--to-user root[:password]] [--to-password P]       raftkv's v2 auth (root)
   [--from-cacert F] [--from-cert F --from-key F]      TLS to etcd's https URLs (--to-… for raftkv's)
@@ -15,22 +15,17 @@ export const USAGE = `usage: raftkv migrate --from <etcd client URL,...> --to <r
   [--progress-interval S]  seconds between progress lines on stderr (default 5)
 `;
 
-export type MigrateArgs = MirrorArgs | DataDirArgs;
+/**
+ * Copy over HTTP (--from) or from a stopped member's data dir (--from-data-dir), then mirror
+ * etcd's watch until the cut-over; a data dir without --from finishes at once, mirroring nothing.
+ */
+export type MigrateArgs = MigrateCommon & ({ from: Side; fromDataDir?: undefined } | { from: Side | undefined; fromDataDir: string });
 
-/** Copy over HTTP, then mirror etcd's watch until the cut-over. */
-export interface MirrorArgs {
-  from: Side;
+interface MigrateCommon {
   to: Side;
   untilIndex?: number;
   force: boolean;
   progressMs: number;
-}
-
-/** Copy a stopped member's data dir (hidden keys too) and finish at once: no mirroring follows. */
-export interface DataDirArgs {
-  fromDataDir: string;
-  to: Side;
-  force: boolean;
 }
 
 const SIDE_FLAGS = ['', '-user', '-password', '-cacert', '-cert', '-key'];
@@ -73,17 +68,18 @@ export function parseMigrateArgs(argv: string[]): MigrateArgs | string {
   const to = side(values, 'to');
   if (typeof to === 'string') return to;
   const fromDataDir = values.get('from-data-dir');
-  if (fromDataDir !== undefined) {
-    const mirroring = [...values.keys()].filter((k) => k === 'until-index' || k === 'from' || k.startsWith('from-')).filter((k) => k !== 'from-data-dir');
-    if (mirroring.length > 0) return `--from-data-dir copies a stopped member and mirrors nothing: it takes no --${mirroring[0]}`;
-    return { fromDataDir, to, force };
+  const progressMs = Number(values.get('progress-interval') ?? '5') * 1000;
+  if (!(progressMs > 0)) return '--progress-interval must be a positive number of seconds';
+  if (fromDataDir !== undefined && !values.has('from')) {
+    const mirroring = [...values.keys()].filter((k) => k === 'until-index' || k.startsWith('from-')).filter((k) => k !== 'from-data-dir');
+    if (mirroring.length > 0) return `--from-data-dir without --from mirrors nothing: it takes no --${mirroring[0]} (give --from, the running members' client URLs, to mirror)`;
+    return { from: undefined, fromDataDir, to, force, progressMs };
   }
   const from = side(values, 'from');
   if (typeof from === 'string') return from;
   const until = values.get('until-index');
   const untilIndex = until === undefined ? undefined : Number(until);
   if (untilIndex !== undefined && !Number.isSafeInteger(untilIndex)) return `--until-index ${until} is not an index`;
-  const progressMs = Number(values.get('progress-interval') ?? '5') * 1000;
-  if (!(progressMs > 0)) return '--progress-interval must be a positive number of seconds';
+  if (fromDataDir !== undefined) return { from, fromDataDir, to, untilIndex, force, progressMs };
   return { from, to, untilIndex, force, progressMs };
 }

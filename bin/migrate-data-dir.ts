@@ -1,28 +1,15 @@
-// `raftkv migrate --from-data-dir <stopped etcd member's data dir> --to <raftkv client URLs>`:
-// etcd's whole v2 key space, hidden keys too, read from the member's snapshot and WAL rather
-// than over HTTP, landed in raftkv with etcd's indexes, and the migration finished at etcd's
-// index: raftkv takes writes at once. No mirroring follows.
-import { randomUUID } from 'node:crypto';
+// The data-dir copy of `raftkv migrate --from-data-dir <stopped etcd member's data dir>`: etcd's
+// whole v2 key space, hidden keys too, read from the member's snapshot and WAL rather than over
+// HTTP and landed in raftkv with etcd's indexes (migrate-land.ts). What follows is migrate.ts's:
+// with --from, the mirror from the data dir's index; without, the finish at once.
 import { readMemberKeySpace } from './etcd-member.js';
-import { Cluster } from './migrate-http.js';
-import type { DataDirArgs } from './migrate-args.js';
 import { landKeySpace } from './migrate-land.js';
-import { Target } from './migrate-target.js';
+import type { Target } from './migrate-target.js';
 
-const log = (message: string): void => void process.stderr.write(`raftkv migrate: ${message}\n`);
-
-/** Runs the migration; resolves with the process's exit code. */
-export async function runFromDataDir(args: DataDirArgs): Promise<number> {
-  try {
-    const keySpace = readMemberKeySpace(args.fromDataDir);
-    log(`read ${keySpace.nodes.length} keys at etcd index ${keySpace.index} from ${args.fromDataDir} (${keySpace.entries} WAL entries after its snapshot)`);
-    const target = new Target(new Cluster(args.to), randomUUID());
-    await landKeySpace(target, keySpace.index, keySpace.nodes, args.force, () => {});
-    const index = await target.step({ op: 'finish', index: keySpace.index });
-    log(`copied ${keySpace.nodes.length} keys; raftkv at index ${index} takes writes now`);
-    return 0;
-  } catch (err) {
-    log(err instanceof Error ? err.message : String(err));
-    return 1;
-  }
+/** Copies a stopped member's key space into raftkv; resolves with the etcd index it was read at. */
+export async function landDataDir(dataDir: string, target: Target, force: boolean, onCopied: (keys: number) => void, log: (message: string) => void): Promise<number> {
+  const keySpace = readMemberKeySpace(dataDir);
+  log(`read ${keySpace.nodes.length} keys at etcd index ${keySpace.index} from ${dataDir} (${keySpace.entries} WAL entries after its snapshot)`);
+  await landKeySpace(target, keySpace.index, keySpace.nodes, force, onCopied);
+  return keySpace.index;
 }

@@ -25,12 +25,19 @@ describe('raftkv migrate flags', () => {
     expect(typo).toBe('unknown or incomplete flag --from-usr');
   });
 
-  it('takes a stopped member\'s data dir instead of --from, with nothing that belongs to mirroring', () => {
+  it('takes a stopped member\'s data dir alone, with nothing that belongs to mirroring', () => {
     expect(parseMigrateArgs(['--from-data-dir', '/var/lib/etcd', '--to', 'http://r:2379', '--to-user', 'root:pw', '--force'])).toMatchObject({
-      fromDataDir: '/var/lib/etcd', force: true, to: { urls: ['http://r:2379'], credentials: 'root:pw' },
+      fromDataDir: '/var/lib/etcd', from: undefined, force: true, to: { urls: ['http://r:2379'], credentials: 'root:pw' },
     });
-    expect(parseMigrateArgs(['--from-data-dir', '/var/lib/etcd', ...BASE])).toBe('--from-data-dir copies a stopped member and mirrors nothing: it takes no --from');
-    expect(parseMigrateArgs(['--from-data-dir', '/d', '--to', 'http://r:2379', '--until-index', '9'])).toMatch(/it takes no --until-index/);
+    expect(parseMigrateArgs(['--from-data-dir', '/d', '--to', 'http://r:2379', '--until-index', '9'])).toMatch(/without --from mirrors nothing: it takes no --until-index/);
+    expect(parseMigrateArgs(['--from-data-dir', '/d', '--to', 'http://r:2379', '--from-user', 'u:p'])).toMatch(/it takes no --from-user \(give --from/);
     expect(parseMigrateArgs(['--from-data-dir', '/d'])).toBe('--to is required');
+  });
+
+  it('takes a stopped member\'s data dir with --from, its running peers, to mirror from its index', () => {
+    const args = parseMigrateArgs(['--from-data-dir', '/var/lib/etcd', ...BASE, '--from-user', 'reader:pw', '--until-index', '42', '--progress-interval', '1']);
+    expect(args).toMatchObject({ fromDataDir: '/var/lib/etcd', from: { urls: ['http://e:2379'], credentials: 'reader:pw' }, untilIndex: 42, progressMs: 1000 });
+    expect(parseMigrateArgs(['--from-data-dir', '/d', ...BASE, '--until-index', 'x'])).toBe('--until-index x is not an index');
+    expect(parseMigrateArgs(['--from-data-dir', '/d', '--from', '', '--to', 'http://r:2379'])).toBe('--from is required');
   });
 });
