@@ -2,20 +2,16 @@
 // survivor still names its old leader for a moment, but /health asks for a quorum read as etcd
 // 3.4 does, so it answers 503 {"health":"false"} and etcdctl calls the cluster unavailable.
 // Expected outputs are etcd 3.4.23's for the same steps (member ids and URLs are this cluster's).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getJSON } from '../../bench/harness/get-json.js';
 import { ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { useCluster } from '../support/cluster-fixture.js';
 import { Etcdctl } from './support/etcdctl.js';
 
 describe('etcdctl cluster-health with the quorum lost', { timeout: CLUSTER_TEST_MS }, () => {
-  let cluster: ProcessCluster;
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start({ size: 3 });
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  let cluster!: ProcessCluster;
+  useCluster({ size: 3 }, (started) => (cluster = started));
 
   it('healthy, then, with two of three killed, the survivor unhealthy at once and the cluster unavailable', async () => {
     const survivor = await cluster.waitForLeader();

@@ -3,11 +3,12 @@
 // code below is what the same command printed against a real `etcd --enable-v2` (3.4.23), run
 // in the same order from a fresh data dir. Passwords are given on the command line
 // (`user add name:password`, `--username user:password`) or, for passwd, on a pipe.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { useCluster } from '../support/cluster-fixture.js';
 import { Etcdctl } from './support/etcdctl.js';
-import { crashedMemberLogs, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
+import { waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
 
 const ok = (stdout: string) => ({ code: 0, stdout, stderr: '' });
 const failed = (stderr: string) => ({ code: 1, stdout: '', stderr: `${stderr}\n` });
@@ -16,18 +17,12 @@ const ROOT = ['--username', 'root:pw'];
 const ALICE = ['--username', 'alice:apw'];
 
 describe('etcdctl (v2) auth commands against a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
-  let cluster: ProcessCluster;
+  let cluster!: ProcessCluster;
   let ctl: Etcdctl;
-
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start({ size: 3 });
+  useCluster({ size: 3 }, (started) => {
+    cluster = started;
     ctl = new Etcdctl(cluster.members.map((m) => m.clientUrl));
-  });
-  afterAll(async () => {
-    const crashed = cluster ? crashedMemberLogs(cluster) : '';
-    await cluster?.stop();
-    expect(crashed, 'no member dies on its own').toBe('');
-  });
+  }, { noCrashes: true });
 
   it('lists, adds and shows users and roles while auth is off', async () => {
     expect(await ctl.run('user', 'list')).toEqual(ok(''));

@@ -1,29 +1,24 @@
 // The real etcdctl 3.4 (ETCDCTL_API=2) against three real raftkv processes, doing what CoreOS
 // units and operators do. Every expected output below is what the same command prints against
 // a real `etcd --enable-v2`, with that cluster's indexes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { getJSON } from '../../bench/harness/get-json.js';
 import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { useCluster } from '../support/cluster-fixture.js';
 import { v2 } from '../support/http.js';
 import { Etcdctl } from './support/etcdctl.js';
 import type { Running } from './support/processes.js';
-import { crashedMemberLogs, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
+import { settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
 
 describe('etcdctl (v2) against a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
-  let cluster: ProcessCluster;
+  let cluster!: ProcessCluster;
   let ctl: Etcdctl;
-
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start({ size: 3 });
+  useCluster({ size: 3 }, (started) => {
+    cluster = started;
     ctl = new Etcdctl(cluster.members.map((m) => m.clientUrl));
-  });
-  afterAll(async () => {
-    const crashed = cluster ? crashedMemberLogs(cluster) : '';
-    await cluster?.stop();
-    expect(crashed, 'no member dies on its own').toBe('');
-  });
+  }, { noCrashes: true });
 
   async function node(key: string): Promise<any> {
     return (await v2(cluster.url(0), 'GET', key, { quorum: true })).body.node;

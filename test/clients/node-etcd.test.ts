@@ -1,14 +1,15 @@
 // The real node-etcd (v7) client against three real raftkv processes: its recursive watcher,
 // its synchronous getSync, TTL and prevExist writes, 401 resync and failover.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getJSON } from '../../bench/harness/get-json.js';
 import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { useCluster } from '../support/cluster-fixture.js';
 import { v2 } from '../support/http.js';
 import { call, Etcd } from './support/node-etcd.js';
 import type { Answer } from './support/node-etcd.js';
-import { crashedMemberLogs, flood, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
+import { flood, settledIndex, waitForNoWatchers, waitForWatchers } from './support/cluster-state.js';
 
 interface Seen {
   action: string;
@@ -23,18 +24,12 @@ function seen(event: any): Seen {
 }
 
 describe('node-etcd against a three-member raftkv cluster', { timeout: CLUSTER_TEST_MS }, () => {
-  let cluster: ProcessCluster;
+  let cluster!: ProcessCluster;
   let etcd: any;
-
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start({ size: 3 });
+  useCluster({ size: 3 }, (started) => {
+    cluster = started;
     etcd = new Etcd(cluster.members.map((m) => m.clientUrl));
-  });
-  afterAll(async () => {
-    const crashed = cluster ? crashedMemberLogs(cluster) : '';
-    await cluster?.stop();
-    expect(crashed, 'no member dies on its own').toBe('');
-  });
+  }, { noCrashes: true });
 
   /** A watcher that has its first long poll registered on the cluster, and everything it emits. */
   async function watcher(key: string, index: number | null, options: object) {

@@ -1,8 +1,9 @@
 import { rmSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLUSTER_WAIT_MS, ProcessCluster } from '../../bench/harness/process-cluster.js';
 import { sleep, waitFor } from '../../bench/harness/wait.js';
 import { CLUSTER_TEST_MS } from '../support/budgets.js';
+import { useCluster } from '../support/cluster-fixture.js';
 import { v2 } from '../support/http.js';
 import { addWithEtcdctl, caughtUp, etcdctl, keysOn, memberId, membersSeenBy, promoted } from './cluster-queries.js';
 import { SteadyWrites } from './steady-writes.js';
@@ -18,13 +19,8 @@ async function remove(cluster: ProcessCluster, via: number, id: string): Promise
 }
 
 describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a steady write load', () => {
-  let cluster: ProcessCluster;
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start({ size: 3 });
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  let cluster!: ProcessCluster;
+  useCluster({ size: 3 }, (started) => (cluster = started));
 
   it('adds two learners that are promoted, removes the leader and a follower, and loses no acknowledged write', async () => {
     const load = new SteadyWrites([0, 1, 2].map((i) => cluster.url(i)));
@@ -69,13 +65,8 @@ describe('a cluster that grows from 3 to 5 members and shrinks back to 3 under a
 });
 
 describe('replacing a dead member with etcdctl', { timeout: CLUSTER_TEST_MS }, () => {
-  let cluster: ProcessCluster;
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start({ size: 3 });
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  let cluster!: ProcessCluster;
+  useCluster({ size: 3 }, (started) => (cluster = started));
 
   it('removes a killed member, adds a new one on a new data dir that catches up, and refuses the old one when it restarts', async () => {
     for (let k = 0; k < 30; k++) expect((await v2(cluster.url(0), 'PUT', `/before/k${k}`, { value: `v${k}` })).status).toBe(201);
@@ -111,13 +102,8 @@ describe('replacing a dead member with etcdctl', { timeout: CLUSTER_TEST_MS }, (
 });
 
 describe('membership requests etcd refuses', { timeout: CLUSTER_TEST_MS }, () => {
-  let cluster: ProcessCluster;
-  beforeAll(async () => {
-    cluster = await ProcessCluster.start({ size: 3 });
-  });
-  afterAll(async () => {
-    await cluster?.stop();
-  });
+  let cluster!: ProcessCluster;
+  useCluster({ size: 3 }, (started) => (cluster = started));
 
   it('answers 409 for a peer URL in use, 404 for an unknown id, 410 for a removed one', async () => {
     const post = await fetch(`${cluster.url(0)}/v2/members`, {
