@@ -107,7 +107,8 @@ describe('etcdctl (v2) against a three-member raftkv cluster', { timeout: CLUSTE
 
     it('a key set with --ttl 1 is gone once the leader expires it', async () => {
       expect((await ctl.run('set', '--ttl', '1', '/units/short', 's')).code).toBe(0);
-      await waitFor('/units/short to expire', async () => (await v2(cluster.url(0), 'GET', '/units/short')).status === 404, CLUSTER_WAIT_MS, cluster.recentOutput);
+      // A quorum read: a plain one on a member that has not applied the set yet would say 404 at once.
+      await waitFor('/units/short to expire', async () => (await v2(cluster.url(0), 'GET', '/units/short', { quorum: true })).status === 404, CLUSTER_WAIT_MS, cluster.recentOutput);
       const index = await settledIndex(cluster);
       expect(await ctl.run('get', '/units/short')).toEqual({ code: 4, stdout: '', stderr: `Error:  100: Key not found (/units/short) [${index}]\n` });
     });
