@@ -2,9 +2,10 @@
 // the term), a leader of a cluster with no version yet proposes one, which every member records
 // as etcd's /0/version write (one store index). All raftkv members run one version, so the
 // leader does not ask its peers for theirs; it asks again while the version stays unset.
+// On election, call proposeNow().
 import type { RawNode } from '../../raft/index.js';
-import { encodeCommand } from './commands.js';
-import type { Clock, Timer } from './seams.js';
+import { LeaderLoop } from './leader-loop.js';
+import type { Clock } from './seams.js';
 
 /** etcd's monitorVersionInterval. */
 const RETRY_MS = 5000;
@@ -19,36 +20,13 @@ export interface ClusterVersionOptions {
   logger: { info(obj: object, msg: string): void };
 }
 
-export class ClusterVersion {
-  private timer: Timer | undefined;
-  private lastProposedAt = -Infinity;
-
-  constructor(private readonly opts: ClusterVersionOptions) {}
-
-  start(): void {
-    this.timer = this.opts.clock.setInterval(() => this.maybePropose(), RETRY_MS);
-  }
-
-  stop(): void {
-    this.opts.clock.clearTimer(this.timer);
-  }
-
-  /** This member became leader: propose at once (after the Ready being handled). */
-  elected(): void {
-    this.lastProposedAt = -Infinity;
-    this.opts.clock.defer(() => this.maybePropose());
-  }
-
-  private maybePropose(): void {
-    const { clock, version } = this.opts;
-    const now = clock.now();
-    if (!this.opts.isLeader() || this.opts.isSet() || now - this.lastProposedAt < RETRY_MS) return;
-    try {
-      this.opts.withNode((n) => n.propose(encodeCommand({ kind: 'cluster-version', version })));
-      this.lastProposedAt = now;
-      this.opts.logger.info({ version }, `setting up the initial cluster version to ${version.split('.').slice(0, 2).join('.')}`);
-    } catch {
-      // Lost leadership in between; the next leader proposes.
-    }
-  }
+export function clusterVersion({ clock, version, isLeader, isSet, withNode, logger }: ClusterVersionOptions): LeaderLoop {
+  return new LeaderLoop({
+    clock,
+    intervalMs: RETRY_MS,
+    isLeader,
+    withNode,
+    next: () => (isSet() ? undefined : { kind: 'cluster-version', version }),
+    onProposed: () => logger.info({ version }, `setting up the initial cluster version to ${version.split('.').slice(0, 2).join('.')}`),
+  });
 }

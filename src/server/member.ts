@@ -11,7 +11,7 @@ import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { memberAuth } from './auth-apply.js';
 import { peerMembersHandler } from './peer-members.js';
-import { ClusterVersion } from './cluster-version.js';
+import { clusterVersion } from './cluster-version.js';
 import { checkHealth } from './health.js';
 import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
 import { formatId } from './ids.js';
@@ -34,7 +34,8 @@ import { takeOnlineSnapshot } from './online-snapshot.js';
 import type { Clock, LogStore, PeerHandlers, PeerNetwork, Random } from './seams.js';
 import { selfStats } from './self-stats.js';
 import { StateMachine } from './state-machine.js';
-import { TtlSync } from './ttl-sync.js';
+import type { LeaderLoop } from './leader-loop.js';
+import { ttlSync } from './ttl-sync.js';
 import { ETCD_CLUSTER_VERSION } from './version.js';
 
 /** Entries kept behind a snapshot (etcd keeps 5000) so a briefly slow follower needs no snapshot. */
@@ -71,8 +72,8 @@ export class Member implements MemberService {
   private readonly proposer: Proposer;
   private readonly reads: ReadBatcher;
   private readonly changes: MembershipChanges;
-  private readonly ttl: TtlSync;
-  private readonly version: ClusterVersion;
+  private readonly ttl: LeaderLoop;
+  private readonly version: LeaderLoop;
   private readonly peers: PeerNetwork;
   private stopping = false;
   readonly requestMetrics: RequestMetrics;
@@ -93,7 +94,7 @@ export class Member implements MemberService {
     this.leader = new LeaderTracker(clock, (lead, state) => {
       if (lead) metrics.leaderChanges.inc(); // as etcd: a new leader, not the loss of one
       logger.info({ leader: lead || null, state }, lead ? 'leader elected' : 'leader lost');
-      if (lead === this.memberId) this.version.elected();
+      if (lead === this.memberId) this.version.proposeNow();
     });
     this.proposer = new Proposer({
       selfId: this.memberId,
@@ -185,9 +186,8 @@ export class Member implements MemberService {
       timeoutError: () => timeoutError(),
     });
     const isLeader = (): boolean => this.leader.isLeader;
-    this.ttl = new TtlSync({ clock, isLeader, nextExpiration: () => this.sm.nextExpiration(), withNode });
-    const isSet = (): boolean => this.sm.membership.clusterVersion !== undefined;
-    this.version = new ClusterVersion({ clock, version: ETCD_CLUSTER_VERSION, isLeader, isSet, withNode, logger });
+    this.ttl = ttlSync({ clock, isLeader, nextExpiration: () => this.sm.nextExpiration(), withNode });
+    this.version = clusterVersion({ clock, version: ETCD_CLUSTER_VERSION, isLeader, isSet: () => this.sm.membership.clusterVersion !== undefined, withNode, logger });
     const { leader, driver, proposer, sm, peers } = this;
     metrics.readFrom(metricSource({ selfId: this.memberId, leader, driver, proposer, sm, peers }));
   }

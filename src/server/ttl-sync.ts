@@ -2,8 +2,8 @@
 // holds a key past its expiration proposes a SYNC entry carrying its clock, and every member
 // expires keys when it applies that entry. Followers never expire keys on their own.
 import type { RawNode } from '../../raft/index.js';
-import { encodeCommand } from './commands.js';
-import type { Clock, Timer } from './seams.js';
+import { LeaderLoop } from './leader-loop.js';
+import type { Clock } from './seams.js';
 
 const SYNC_INTERVAL_MS = 500;
 
@@ -15,32 +15,15 @@ export interface TtlSyncOptions {
   withNode(fn: (node: RawNode) => void): void;
 }
 
-export class TtlSync {
-  private timer: Timer | undefined;
-  /** When the last SYNC was proposed: it has no waiter, so the next waits an interval. */
-  private lastProposedAt = -Infinity;
-
-  constructor(private readonly opts: TtlSyncOptions) {}
-
-  start(): void {
-    this.timer = this.opts.clock.setInterval(() => this.maybeSync(), SYNC_INTERVAL_MS);
-  }
-
-  stop(): void {
-    this.opts.clock.clearTimer(this.timer);
-  }
-
-  private maybeSync(): void {
-    const { clock } = this.opts;
-    const now = clock.now();
-    if (!this.opts.isLeader() || now - this.lastProposedAt < SYNC_INTERVAL_MS) return;
-    const next = this.opts.nextExpiration();
-    if (next === undefined || next > now) return;
-    try {
-      this.opts.withNode((n) => n.propose(encodeCommand({ kind: 'sync', time: now })));
-      this.lastProposedAt = now;
-    } catch {
-      // Lost leadership in between; the next leader will sync.
-    }
-  }
+export function ttlSync({ clock, isLeader, nextExpiration, withNode }: TtlSyncOptions): LeaderLoop {
+  return new LeaderLoop({
+    clock,
+    intervalMs: SYNC_INTERVAL_MS,
+    isLeader,
+    withNode,
+    next: (now) => {
+      const due = nextExpiration();
+      return due !== undefined && due <= now ? { kind: 'sync', time: now } : undefined;
+    },
+  });
 }

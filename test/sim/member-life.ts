@@ -16,7 +16,8 @@ import type { Applier } from '../../src/server/raft-driver.js';
 import type { Clock, SaveRequest } from '../../src/server/seams.js';
 import { StateMachine } from '../../src/server/state-machine.js';
 import type { ApplyOutcome } from '../../src/server/state-machine.js';
-import { TtlSync } from '../../src/server/ttl-sync.js';
+import type { LeaderLoop } from '../../src/server/leader-loop.js';
+import { ttlSync } from '../../src/server/ttl-sync.js';
 import { Waiters } from '../../src/server/waiters.js';
 import { EtcdError } from '../../src/store/types.js';
 import { PropertyViolation } from './property-violation.js';
@@ -32,7 +33,7 @@ export class MemberLife implements Applier {
   readonly clock: Clock;
   readonly driver: RaftDriver;
   private readonly machine: StateMachine;
-  private readonly ttl: TtlSync;
+  private readonly ttl: LeaderLoop;
   private alive = true;
   isLeader = false;
   /**
@@ -134,7 +135,7 @@ export class MemberLife implements Applier {
           }),
       },
     });
-    this.ttl = new TtlSync({
+    this.ttl = ttlSync({
       clock: this.clock,
       isLeader: () => this.isLeader,
       nextExpiration: () => this.machine.store.nextExpiration(),
