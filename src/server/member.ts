@@ -13,6 +13,7 @@ import { memberAuth } from './auth-apply.js';
 import { peerMembersHandler } from './peer-members.js';
 import { clusterVersion } from './cluster-version.js';
 import { checkHealth } from './health.js';
+import { driverEvents } from './driver-events.js';
 import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
 import { formatId } from './ids.js';
 import type { IdentityMeta } from './identity.js';
@@ -158,22 +159,7 @@ export class Member implements MemberService {
       send: (msgs: Message[]) => this.peers.send(msgs),
       snapshotCount: config.snapshotCount,
       catchUpEntries: Math.min(CATCH_UP_ENTRIES, config.snapshotCount),
-      events: {
-        onSoftState: (ss) => this.leader.update(ss),
-        onReadStates: (rs) => {
-          for (const r of rs) this.reads.onReadState(r.requestCtx, r.index);
-        },
-        onApplied: (index, ms) => {
-          metrics.applyDuration.observe(ms / 1000);
-          this.reads.onApplied(index);
-        },
-        onSnapshotInstalled: (index) => logger.info({ index }, 'installed snapshot from leader'),
-        onSnapshotSaved: (index, compactedTo) => logger.info({ index, compactedTo }, 'saved snapshot'),
-        onFatal: (err) => {
-          logger.fatal({ err: String(err), stack: (err as Error)?.stack }, 'raft loop failed; exiting');
-          opts.onFatal(err);
-        },
-      },
+      events: driverEvents({ leader: () => this.leader, reads: () => this.reads, metrics, logger, onFatal: opts.onFatal }),
       logger,
     });
     this.reads = new ReadBatcher({
