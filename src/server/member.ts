@@ -11,6 +11,7 @@ import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { memberAuth } from './auth-apply.js';
 import { peerMembersHandler } from './peer-members.js';
+import { ClusterClock } from './cluster-clock.js';
 import { clusterVersion } from './cluster-version.js';
 import { checkHealth } from './health.js';
 import { driverEvents } from './driver-events.js';
@@ -36,7 +37,7 @@ import type { Clock, LogStore, PeerHandlers, PeerNetwork, Random } from './seams
 import { selfStats } from './self-stats.js';
 import { StateMachine } from './state-machine.js';
 import type { LeaderLoop } from './leader-loop.js';
-import { ttlSync } from './ttl-sync.js';
+import { TtlSync } from './ttl-sync.js';
 import { ETCD_CLUSTER_VERSION } from './version.js';
 
 /** Entries kept behind a snapshot (etcd keeps 5000) so a briefly slow follower needs no snapshot. */
@@ -66,6 +67,7 @@ export class Member implements MemberService {
   readonly name: string;
   readonly auth: AuthService;
   private readonly clock: Clock;
+  private readonly clusterClock: ClusterClock;
   private readonly startedAt: number;
   private readonly sm: StateMachine;
   private readonly driver: RaftDriver;
@@ -73,7 +75,7 @@ export class Member implements MemberService {
   private readonly proposer: Proposer;
   private readonly reads: ReadBatcher;
   private readonly changes: MembershipChanges;
-  private readonly ttl: LeaderLoop;
+  private readonly ttl: TtlSync;
   private readonly version: LeaderLoop;
   private readonly peers: PeerNetwork;
   private stopping = false;
@@ -87,6 +89,7 @@ export class Member implements MemberService {
     this.clusterId = identity.clusterId;
     this.name = config.name;
     this.clock = clock;
+    this.clusterClock = new ClusterClock({ clock, selfId: identity.memberId, replayedThrough: opts.loaded.hardState.commit, announce: () => this.ttl.announce() });
     this.startedAt = clock.now();
     this.requestMetrics = metrics.requests;
     const requestTimeoutMs = 5000 + 2 * config.electionTimeoutMs;
@@ -95,7 +98,9 @@ export class Member implements MemberService {
     this.leader = new LeaderTracker(clock, (lead, state) => {
       if (lead) metrics.leaderChanges.inc(); // as etcd: a new leader, not the loss of one
       logger.info({ leader: lead || null, state }, lead ? 'leader elected' : 'leader lost');
-      if (lead === this.memberId) this.version.proposeNow();
+      if (lead !== this.memberId) return;
+      this.version.proposeNow();
+      this.ttl.announce();
     });
     this.proposer = new Proposer({
       selfId: this.memberId,
@@ -110,6 +115,8 @@ export class Member implements MemberService {
     this.sm = new StateMachine(this.memberId, identity.initialMembers, {
       onOwnApplied: (seq, outcome) => this.proposer.applied(seq, outcome),
       onMembershipChanged: () => this.changes.changed(),
+      onSync: (time) => this.clusterClock.synced(time),
+      onPublished: (id, index) => this.clusterClock.published(id, index),
     }, undefined, metrics.store);
     this.auth = memberAuth(() => this.sm.auth, this.proposer, this.memberId);
     this.peers = opts.peers({
@@ -172,7 +179,7 @@ export class Member implements MemberService {
       timeoutError: () => timeoutError(),
     });
     const isLeader = (): boolean => this.leader.isLeader;
-    this.ttl = ttlSync({ clock, isLeader, nextExpiration: () => this.sm.nextExpiration(), withNode });
+    this.ttl = new TtlSync({ clock, clusterNow: () => this.clusterClock.now(), isLeader, nextExpiration: () => this.sm.nextExpiration(), withNode });
     this.version = clusterVersion({ clock, version: ETCD_CLUSTER_VERSION, isLeader, isSet: () => this.sm.membership.clusterVersion !== undefined, withNode, logger });
     const { leader, driver, proposer, sm, peers } = this;
     metrics.readFrom(metricSource({ selfId: this.memberId, leader, driver, proposer, sm, peers }));
@@ -194,9 +201,11 @@ export class Member implements MemberService {
   async handle(req: V2Request): Promise<StoreEvent> {
     if (req.method === 'GET') {
       if (req.quorum) await this.reads.read();
-      return this.sm.store.get(req.path, { recursive: req.recursive, sorted: req.sorted }, this.clock.now());
+      return this.sm.store.get(req.path, { recursive: req.recursive, sorted: req.sorted }, this.clusterClock.now());
     }
-    const outcome = await this.proposer.propose((seq) => ({ kind: 'v2', from: this.memberId, seq, req }));
+    // The cluster's time, not the edge's wall clock, goes into the log: it sets a TTL's expiration.
+    const stamped = { ...req, time: this.clusterClock.now() };
+    const outcome = await this.proposer.propose((seq) => ({ kind: 'v2', from: this.memberId, seq, req: stamped }));
     if (outcome !== undefined && 'event' in outcome) return outcome.event;
     throw outcome !== undefined && 'error' in outcome ? outcome.error : new EtcdError(ErrorCode.RaftInternal, 'unexpected empty apply result');
   }

@@ -30,6 +30,10 @@ export interface ApplyListener {
   onOwnApplied(seq: number, outcome: ApplyOutcome | undefined): void;
   /** The member list changed: a configuration change, a member's peer URLs, or a snapshot. */
   onMembershipChanged(): void;
+  /** A SYNC carrying the leader's time was applied (the cluster clock learns from it). */
+  onSync?(time: number): void;
+  /** A member published its attributes (it has just started) in entry `index`. */
+  onPublished?(memberId: string, index: number): void;
 }
 
 export class StateMachine implements Applier {
@@ -69,6 +73,7 @@ export class StateMachine implements Applier {
       case 'sync':
         // While mirroring, keys expire when the source's expire events say.
         if (!this.migration.active) this.store.expireKeys(cmd.time);
+        this.listener.onSync?.(cmd.time);
         return;
       case 'migrate': {
         const outcome = this.applyMigration(cmd.op);
@@ -79,6 +84,7 @@ export class StateMachine implements Applier {
         // A removed member's late publish changes nothing, in etcd's store too.
         if (this.membership.has(cmd.memberId)) recordAttributesPublished(this.records, cmd.memberId);
         this.membership.setAttributes(cmd.memberId, cmd.name, cmd.clientURLs);
+        this.listener.onPublished?.(cmd.memberId, entry.index);
         if (cmd.from === this.selfId) this.listener.onOwnApplied(cmd.seq, undefined);
         return;
       case 'cluster-version':

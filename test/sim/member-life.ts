@@ -16,8 +16,7 @@ import type { Applier } from '../../src/server/raft-driver.js';
 import type { Clock, SaveRequest } from '../../src/server/seams.js';
 import { StateMachine } from '../../src/server/state-machine.js';
 import type { ApplyOutcome } from '../../src/server/state-machine.js';
-import type { LeaderLoop } from '../../src/server/leader-loop.js';
-import { ttlSync } from '../../src/server/ttl-sync.js';
+import { TtlSync } from '../../src/server/ttl-sync.js';
 import { Waiters } from '../../src/server/waiters.js';
 import { EtcdError } from '../../src/store/types.js';
 import { PropertyViolation } from './property-violation.js';
@@ -33,7 +32,7 @@ export class MemberLife implements Applier {
   readonly clock: Clock;
   readonly driver: RaftDriver;
   private readonly machine: StateMachine;
-  private readonly ttl: LeaderLoop;
+  private readonly ttl: TtlSync;
   private alive = true;
   isLeader = false;
   /**
@@ -135,8 +134,10 @@ export class MemberLife implements Applier {
           }),
       },
     });
-    this.ttl = ttlSync({
+    this.ttl = new TtlSync({
       clock: this.clock,
+      // The simulated members share one clock, so the cluster's time is that clock's.
+      clusterNow: () => this.clock.now(),
       isLeader: () => this.isLeader,
       nextExpiration: () => this.machine.store.nextExpiration(),
       withNode: (fn) => void this.driver.withNode(fn),
