@@ -26,6 +26,7 @@ const LOCAL_TYPES: ReadonlySet<MessageType> = new Set([
   MessageType.Unreachable,
   MessageType.SnapStatus,
   MessageType.CheckQuorum,
+  MessageType.PeerDown,
 ]);
 
 const RESPONSE_TYPES: ReadonlySet<MessageType> = new Set([

@@ -343,6 +343,24 @@ export class Raft {
     return unapplied.some((e) => e.type === EntryType.ConfChange);
   }
 
+  /**
+   * A follower's transport saw the leader's process go away (its connection closed and a redial
+   * was refused at once). Waiting out the election timeout would only prolong the outage, so:
+   * forget the leader, which ends its lease (we now grant pre-votes), and let the election
+   * timer run out within three heartbeat intervals instead. The random delay keeps two
+   * followers that saw the same crash from campaigning together and splitting the vote.
+   * A wrong report (the leader lives, only our connection broke) costs little: the leader's
+   * next message makes us its follower again, and with pre-vote and check-quorum the members
+   * that still hear it hold its lease and refuse our campaign, so the leader keeps its term.
+   */
+  leaderDown(): void {
+    this.logger?.info('leader reported down; campaigning soon', { id: this.id, lead: this.lead, term: this.term });
+    this.lead = NONE;
+    const spread = Math.min(3 * this.heartbeatTimeout, this.electionTimeout);
+    const delay = 1 + Math.floor(this.random() * spread);
+    this.electionElapsed = Math.max(this.electionElapsed, this.randomizedElectionTimeout - delay);
+  }
+
   private campaign(type: CampaignType): void {
     let voteType: MessageType;
     let term: number;

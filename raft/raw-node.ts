@@ -80,6 +80,15 @@ export class RawNode {
     this.raft.step(message({ type: MessageType.Unreachable, from: id }));
   }
 
+  /**
+   * The transport believes `id`'s process is gone: its connection closed and a prompt redial
+   * failed. A follower whose leader that is campaigns soon (see Raft.leaderDown); anyone else
+   * ignores it.
+   */
+  reportPeerDown(id: NodeId): void {
+    this.raft.step(message({ type: MessageType.PeerDown, from: id }));
+  }
+
   reportSnapshot(id: NodeId, ok: boolean): void {
     this.raft.step(message({ type: MessageType.SnapStatus, from: id, reject: !ok }));
   }

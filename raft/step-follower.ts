@@ -1,5 +1,6 @@
 // What a follower does with each message: accept the leader's log, commit index and snapshots,
-// forward its own proposals and reads to the leader, and campaign at once on TimeoutNow.
+// forward its own proposals and reads to the leader, campaign at once on TimeoutNow, and soon
+// when the transport reports the leader down.
 import { CampaignType } from './campaign.js';
 import type { Raft } from './raft.js';
 import { MessageType, NONE } from './types.js';
@@ -40,6 +41,9 @@ export function stepFollower(r: Raft, m: Message): void {
       r.logger?.info('received TimeoutNow, campaigning', { id: r.id, term: r.term });
       if (r.hasUnappliedConfChange()) r.transferCampaignDue = true;
       else r.hup(CampaignType.Transfer);
+      return;
+    case MessageType.PeerDown:
+      if (m.from === r.lead) r.leaderDown();
       return;
     case MessageType.ReadIndexResp:
       r.readStates.push({ index: m.index, requestCtx: m.context ?? new Uint8Array() });

@@ -77,6 +77,7 @@ export const MessageType = {
   ReadIndexResp: 16,
   PreVote: 17,
   PreVoteResp: 18,
+  PeerDown: 19, // local: transport saw `from`'s process go away (connection closed, redial failed)
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 

@@ -132,6 +132,7 @@ export class Member implements MemberService {
       },
       onSnapshotStatus: (to, ok) => this.driver.withNode((n) => n.reportSnapshot(to, ok)),
       onUnreachable: (id) => this.driver.withNode((n) => n.reportUnreachable(id)),
+      onPeerDown: (id) => this.driver.withNode((n) => n.reportPeerDown(id)),
     });
     this.changes = new MembershipChanges({
       selfId: this.memberId,

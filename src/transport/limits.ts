@@ -17,6 +17,12 @@ export interface TransportLimits {
   reconnectMaxMs: number;
   /** From dialing to the listener's welcome (or a request's answer to its hello). */
   handshakeTimeoutMs: number;
+  /**
+   * After an open connection breaks, how long the redial may go unanswered before the peer is
+   * reported down. A dead process's kernel refuses the redial at once; a live peer welcomes it
+   * within a round trip. About one heartbeat interval (etcd's default, 100 ms).
+   */
+  lossProbeMs: number;
 }
 
 export const DEFAULT_LIMITS: TransportLimits = {
@@ -32,4 +38,5 @@ export const DEFAULT_LIMITS: TransportLimits = {
   // ceiling finds it soon after, at the cost of one refused dial per second while it is down.
   reconnectMaxMs: 1000,
   handshakeTimeoutMs: 3000,
+  lossProbeMs: 100,
 };

@@ -1,6 +1,7 @@
 // The outbound half of the conversation with one peer: a long-lived connection that carries this
 // member's messages to it, redialed with backoff when it fails. Sends never wait on the peer:
 // they go into a bounded queue that is written out once per event-loop turn as one frame.
+// When an open connection breaks, the redial also tells whether the peer's process is gone (LossProbe).
 import type { Socket } from 'node:net';
 import { MessageType } from '../../raft/index.js';
 import type { Message } from '../../raft/index.js';
@@ -8,6 +9,7 @@ import { Backoff } from './backoff.js';
 import { encodeFrame, FrameDecoder, FrameError } from './frame-codec.js';
 import type { TransportLimits } from './limits.js';
 import type { PinoLikeLogger } from './logger.js';
+import { LossProbe } from './loss-probe.js';
 import { OutboundQueue } from './outbound-queue.js';
 import type { PeerStats } from './peer-stats.js';
 import { parsePeerUrl, sameAddress } from './peer-url.js';
@@ -20,6 +22,8 @@ import type { Frame, Hello } from './wire.js';
 
 export interface LinkEvents {
   onUnreachable(peerId: string): void;
+  /** The open connection closed and the redial failed or went unanswered: the peer's process is likely gone. */
+  onPeerDown(peerId: string): void;
   onSnapshotStatus(peerId: string, ok: boolean): void;
   onActive(peerId: string, active: boolean): void;
   /** The peer refused the handshake, saying why. */
@@ -52,6 +56,7 @@ export class PeerLink {
   private nextAddress = 0;
   private readonly queue: OutboundQueue;
   private readonly backoff: Backoff;
+  private readonly lossProbe: LossProbe;
   private retryTimer: NodeJS.Timeout | undefined;
   private flushScheduled: NodeJS.Immediate | undefined;
   private awaitingDrain = false;
@@ -66,6 +71,7 @@ export class PeerLink {
     const { limits } = opts;
     this.queue = new OutboundQueue({ maxMessages: limits.maxQueuedMessages, maxBytes: limits.maxQueuedBytes });
     this.backoff = new Backoff(limits.reconnectMinMs, limits.reconnectMaxMs);
+    this.lossProbe = new LossProbe(limits.lossProbeMs, (reason) => this.peerDown(reason));
     this.log = opts.logger;
     this.setAddresses(opts.urls);
     this.dial();
@@ -112,6 +118,7 @@ export class PeerLink {
     if (this.state === 'closed') return;
     this.state = 'closed';
     clearTimeout(this.retryTimer);
+    this.lossProbe.cancel();
     if (this.flushScheduled) clearImmediate(this.flushScheduled);
     this.snapshot?.abort('link closed');
     this.pendingSnapshot = undefined;
@@ -149,6 +156,7 @@ export class PeerLink {
     const mine = () => this.socket === socket;
     const socket = dialPeer(address, this.opts.tls, () => mine() && this.write(socket, encodeFrame(this.hello())));
     this.socket = socket;
+    this.lossProbe.dialing();
     socket.setNoDelay(true);
     socket.setKeepAlive(true, KEEPALIVE_DELAY_MS);
     socket.setTimeout(this.opts.limits.handshakeTimeoutMs);
@@ -187,6 +195,7 @@ export class PeerLink {
 
   private opened(): void {
     this.state = 'open';
+    this.lossProbe.answered();
     this.socket!.setTimeout(0);
     this.backoff.reset();
     this.failStreak = 0;
@@ -200,6 +209,7 @@ export class PeerLink {
   }
 
   private refused(reason: string): void {
+    this.lossProbe.answered();
     if (reason !== this.lastRefusal) {
       this.log.warn({ peer: this.peerId, reason }, 'peer refused the connection');
       this.lastRefusal = reason;
@@ -224,8 +234,10 @@ export class PeerLink {
       stats.active = false;
       this.log.warn({ peer: this.peerId, err: err.message }, 'peer connection lost');
       this.opts.events.onActive(this.peerId, false);
-    } else if (this.failStreak === 1) {
-      this.log.warn({ peer: this.peerId, err: err.message }, 'cannot reach peer; retrying with backoff');
+      this.lossProbe.connectionLost();
+    } else {
+      if (this.failStreak === 1) this.log.warn({ peer: this.peerId, err: err.message }, 'cannot reach peer; retrying with backoff');
+      this.lossProbe.dialFailed(err.message);
     }
     this.opts.events.onUnreachable(this.peerId);
     this.retryTimer = setTimeout(() => this.dial(), this.backoff.next());
@@ -235,6 +247,7 @@ export class PeerLink {
   private restart(reason: string): void {
     if (this.state === 'closed') return;
     clearTimeout(this.retryTimer);
+    this.lossProbe.cancel();
     const socket = this.socket;
     this.socket = undefined;
     if (this.state === 'open') {
@@ -246,6 +259,11 @@ export class PeerLink {
     this.awaitingDrain = false;
     this.backoff.reset();
     this.dial();
+  }
+
+  private peerDown(reason: string): void {
+    this.log.warn({ peer: this.peerId, reason }, 'peer lost: its connection closed and a redial failed');
+    this.opts.events.onPeerDown(this.peerId);
   }
 
   private scheduleFlush(): void {

@@ -38,6 +38,8 @@ export interface PeerTransportOptions {
   onPeerActive?(id: string, active: boolean): void;
   /** Messages to the peer were lost: it could not be dialed, or its connection broke. */
   onUnreachable?(id: string): void;
+  /** The peer's process is likely gone: its open connection closed and a prompt redial failed (see LossProbe). */
+  onPeerDown?(id: string): void;
   /** A peer refused this member's connection (REMOVED_MEMBER_REFUSAL: this member was removed). */
   onRefused?(id: string, reason: string): void;
   /** A follower answered this leader's heartbeat after `ms` (etcd_network_peer_round_trip_time_seconds). */
@@ -129,6 +131,7 @@ export class PeerTransport {
             this.followers.failed(peer);
             this.opts.onUnreachable?.(peer);
           },
+          onPeerDown: (peer) => this.opts.onPeerDown?.(peer),
           onSnapshotStatus: (peer, ok) => this.opts.onSnapshotStatus?.(peer, ok),
           onActive: (peer, active) => this.opts.onPeerActive?.(peer, active),
           onRefused: (peer, reason) => this.opts.onRefused?.(peer, reason),

@@ -36,11 +36,24 @@ describe('stopping and restarting members', { timeout: CLUSTER_TEST_MS }, () => 
   // etcd names the previous leader's failure only when the new leader was elected within two
   // election timeouts of the write; on a loaded machine the election can take longer, so either
   // cause is etcd's answer here. test/server/member.test.ts pins the cause in fake time.
+  // The leader is paused first: a killed leader's peers notice within milliseconds and would hold
+  // the write for its successor, but a paused one keeps its connections, so the follower forwards
+  // the write to it, and the kill loses it.
   it("a write forwarded to a leader that then dies times out with etcd's timeout error", async () => {
     const leader = await cluster.waitForLeader();
     const follower = (leader + 1) % 3;
+    const followerStats = () => getJSON(`${cluster.url(follower)}/v2/stats/self`);
+    const leaderId = (await followerStats()).leaderInfo.leader;
+    cluster.pause(leader);
+    const answer = v2(cluster.url(follower), 'PUT', '/lost/k', { value: 'sent to a dead leader' }, 20_000);
+    await waitFor('the follower to hold the write as a pending proposal', async () => {
+      const metrics = await (await fetch(`${cluster.url(follower)}/metrics`)).text();
+      return Number(/^etcd_server_proposals_pending (\d+)/m.exec(metrics)?.[1]) >= 1;
+    }, CLUSTER_WAIT_MS, cluster.recentOutput);
+    // Still following the paused leader, it forwarded the write there.
+    expect((await followerStats()).leaderInfo.leader).toBe(leaderId);
     await cluster.kill(leader);
-    const res = await v2(cluster.url(follower), 'PUT', '/lost/k', { value: 'sent to a dead leader' }, 20_000);
+    const res = await answer;
     expect(res.status).toBe(500);
     expect(res.body).toEqual({
       errorCode: 300,

@@ -22,6 +22,8 @@ const MUST_HAPPEN: TallyKey[] = [
   'members removed',
   'conf changes refused',
   'leadership transfers',
+  'peer-down reports',
+  'false peer-down reports',
 ];
 
 /** Below this many runs (a small RAFT_SIM_RUNS) the rarer cases may fairly not come up. */

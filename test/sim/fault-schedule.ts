@@ -1,6 +1,7 @@
 // The random schedule of a run: each tick it may propose v2 writes, ask for a read point, reshape
-// the network's faults, cut or heal links, crash or restart members, change membership (now and
-// then with a change the member list must refuse) or hand leadership over. How often each happens is itself drawn per run, so some runs are calm and
+// the network's faults, cut or heal links, crash or restart members, tell a member falsely that
+// its leader is down, change membership (now and then with a change the member list must
+// refuse) or hand leadership over. How often each happens is itself drawn per run, so some runs are calm and
 // others are storms.
 import { ConfChangeType, ProposalDroppedError } from '../../raft/types.js';
 import type { NodeId } from '../../raft/types.js';
@@ -24,6 +25,7 @@ interface Rates {
   healPartition: number;
   crash: number;
   restart: number;
+  falsePeerDown: number;
   membership: number;
   transfer: number;
 }
@@ -45,6 +47,7 @@ export class FaultSchedule {
       healPartition: random.pick([0.02, 0.05, 0.15]),
       crash: random.pick([0, 0.004, 0.012]),
       restart: random.pick([0.02, 0.05, 0.15]),
+      falsePeerDown: random.pick([0, 0.01, 0.05]),
       membership: random.pick([0, 0.01, 0.03]),
       transfer: random.pick([0, 0.005, 0.02]),
     };
@@ -63,6 +66,7 @@ export class FaultSchedule {
     } else if (r.chance(this.rates.partition)) this.partition();
     if (r.chance(this.rates.crash)) this.crash();
     this.restart();
+    if (r.chance(this.rates.falsePeerDown)) this.falsePeerDown();
     if (r.chance(this.rates.membership)) this.changeMembership();
     if (r.chance(this.rates.transfer)) this.transferLeadership();
   }
@@ -131,6 +135,15 @@ export class FaultSchedule {
     if (victim.isLeader && this.random.chance(0.5)) victim.crashAt('between send and persist');
     else if (!victim.isLeader && this.random.chance(0.3)) victim.crashAt('after voting');
     else victim.crash();
+  }
+
+  /** A member's link to its leader broke while the leader lives: its transport wrongly reports the leader down. */
+  private falsePeerDown(): void {
+    const leadOf = (m: SimMember) => m.node.status().softState.lead;
+    const followers = this.cluster.running().filter((m) => !m.isLeader && this.cluster.member(leadOf(m))?.liveness === 'up');
+    if (followers.length === 0) return;
+    const member = this.random.pick(followers);
+    this.cluster.reportPeerDown(member, leadOf(member), 'false peer-down reports');
   }
 
   /** Half the time the leader, whose loss is what Raft's safety argument is about; otherwise anyone. */

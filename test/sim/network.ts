@@ -71,6 +71,10 @@ export class SimNetwork {
     }
   }
 
+  isCut(from: NodeId, to: NodeId): boolean {
+    return this.cuts.has(`${from}>${to}`);
+  }
+
   isPartitioned(): boolean {
     return this.cuts.size > 0;
   }
@@ -84,7 +88,7 @@ export class SimNetwork {
   }
 
   private outcomeOf(message: Message): DeliveryOutcome {
-    if (this.cuts.has(`${message.from}>${message.to}`)) return 'cut';
+    if (this.isCut(message.from, message.to)) return 'cut';
     return this.random.chance(this.faults.dropRate) ? 'dropped' : 'delivered';
   }
 }

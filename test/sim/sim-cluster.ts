@@ -27,6 +27,8 @@ export class SimCluster implements MemberWorld {
   readonly tally = new Tally();
   readonly time = new SimTime();
   readonly network: SimNetwork;
+  /** When each peer's transport notices a process that ended. */
+  private readonly detection: Random;
   readonly members = new Map<NodeId, SimMember>();
   readonly founders: MembershipData;
   private readonly bootstrap: ConfState;
@@ -43,6 +45,7 @@ export class SimCluster implements MemberWorld {
     private readonly trace: Trace,
   ) {
     this.network = new SimNetwork(random.fork());
+    this.detection = random.fork();
     const ids = Array.from({ length: size }, (_, i) => memberId(i + 1));
     this.bootstrap = { voters: ids, learners: [] };
     this.founders = { members: ids.map((id) => ({ id, name: id, peerURLs: [peerURL(id)], clientURLs: [] })), removed: [] };
@@ -118,6 +121,27 @@ export class SimCluster implements MemberWorld {
         });
       }
     }
+  }
+
+  /**
+   * As a real transport does: each running peer whose link to the member is not cut sees its
+   * connection close and a redial refused, and tells its raft within a tick — unless the member
+   * is back up by then (the redial is welcomed).
+   */
+  processGone(id: NodeId): void {
+    for (const peer of this.running()) {
+      if (peer.id === id || this.network.isCut(id, peer.id) || this.network.isCut(peer.id, id)) continue;
+      this.time.at(this.time.now + this.detection.int(1, STEPS_PER_TICK), () => {
+        if (peer.liveness === 'up' && this.members.get(id)?.liveness !== 'up') this.reportPeerDown(peer, id, 'peer-down reports');
+      });
+    }
+  }
+
+  /** Tells `to`'s raft that `id`'s process is gone (true or not: the fault schedule also makes false reports). */
+  reportPeerDown(to: SimMember, id: NodeId, key: 'peer-down reports' | 'false peer-down reports'): void {
+    this.note(`${to.id} told ${id} is down${key === 'false peer-down reports' ? ' (falsely)' : ''}`);
+    this.tally.add(key);
+    to.act((node) => node.reportPeerDown(id));
   }
 
   note(event: string): void {

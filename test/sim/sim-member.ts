@@ -43,6 +43,8 @@ export interface MemberWorld {
   /** The founding member list every member's state machine starts from. */
   readonly founders: MembershipData;
   send(messages: Message[]): void;
+  /** The member's process ended (a crash, or a retirement): its peers' transports may notice. */
+  processGone(id: NodeId): void;
   note(event: string): void;
   /** A property broke where no caller sees the throw (inside a raft loop): the run must fail. */
   fail(err: unknown): void;
@@ -102,6 +104,7 @@ export class SimMember {
     this.crashedAt = point;
     this.world.note(`${this.id} crash (${point})`);
     this.world.tally.add('crashes');
+    this.world.processGone(this.id);
   }
 
   crashAt(point: CrashPoint): void {
@@ -119,6 +122,7 @@ export class SimMember {
     this.life = undefined;
     this.retired = true;
     this.world.note(`${this.id} retired`);
+    this.world.processGone(this.id);
   }
 
   private get running(): MemberLife {

@@ -24,6 +24,8 @@ export const TALLY_KEYS = [
   'members removed',
   'conf changes refused',
   'leadership transfers',
+  'peer-down reports',
+  'false peer-down reports',
   'elections won',
 ] as const;
 export type TallyKey = (typeof TALLY_KEYS)[number];

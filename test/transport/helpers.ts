@@ -29,6 +29,8 @@ export interface TestMember {
   received: Message[];
   snapshotStatus: { to: string; ok: boolean }[];
   unreachable: string[];
+  /** Peers reported down (their connection closed and a redial failed). */
+  down: string[];
   active: { id: string; active: boolean }[];
   logs: LogLine[];
 }
@@ -64,7 +66,7 @@ export function transportFixture() {
     async member(id: string, opts: MemberOptions = {}): Promise<TestMember> {
       const url = opts.url ?? (await freeUrl(opts.tls ? 'https' : 'http'));
       const clusterId = opts.clusterId ?? 'cluster-1';
-      const m: Omit<TestMember, 'transport'> = { id, clusterId, url, received: [], snapshotStatus: [], unreachable: [], active: [], logs: [] };
+      const m: Omit<TestMember, 'transport'> = { id, clusterId, url, received: [], snapshotStatus: [], unreachable: [], down: [], active: [], logs: [] };
       const transport = new PeerTransport({
         memberId: id,
         clusterId,
@@ -78,6 +80,7 @@ export function transportFixture() {
         onSnapshotStatus: (to, ok) => m.snapshotStatus.push({ to, ok }),
         onPeerActive: (peer, active) => m.active.push({ id: peer, active }),
         onUnreachable: (peer) => m.unreachable.push(peer),
+        onPeerDown: (peer) => m.down.push(peer),
         limits: { reconnectMinMs: 10, reconnectMaxMs: 50, ...opts.limits },
         tls: opts.tls,
       });

@@ -17,6 +17,7 @@
 //   propose-conf-change ID add=X | remove=X | add-learner=X
 //   transfer-leadership from=ID to=ID   ask `from` (leader or follower) to hand over to `to`
 //   read-index ID CTX              ask for a read point, answered as a ReadState with CTX
+//   report-peer-down ID peer=X     ID's transport says X's process is gone
 //   tick-election [ids]            tick electionTick times
 //   tick-heartbeat [ids]           tick heartbeatTick times
 //   set-randomized-election-timeout ID timeout=T
@@ -119,6 +120,11 @@ export class InteractionEnv {
       }
       case 'read-index':
         return this.readIndex(c);
+      case 'report-peer-down': {
+        const [node, peer] = [this.net.node(this.id(c)), key(c, 'peer')];
+        this.attempt(() => node.reportPeerDown(peer));
+        return;
+      }
       case 'tick-election':
         return this.tick(c, (t) => t.electionTick);
       case 'tick-heartbeat':
