@@ -25,8 +25,6 @@ export interface FaultFigures {
    * later than the fault's) to that first one: how long no write was acknowledged.
    */
   gapMs: number;
-  /** From the signal to the next leader's first acknowledged write. */
-  resumedAfterMs: number;
   /** Writes sent before the signal and answered after it. */
   inFlight: Attempt[];
 }
@@ -56,7 +54,6 @@ export function faultFigures(attempts: readonly Attempt[], fault: Fault): FaultF
   return {
     fault,
     gapMs: resumedAt - previous,
-    resumedAfterMs: resumedAt - fault.at,
     inFlight: attempts.filter((a) => a.sentAt < fault.at && a.answeredAt > fault.at),
   };
 }
@@ -90,7 +87,8 @@ export interface FaultSummary {
   maxGapMs: number;
   /** Over the writes in flight at any fault (each counted once, however many faults it saw). */
   inFlight: number;
-  slowestInFlightMs: number;
+  /** The one of those that took longest to be answered. */
+  slowestInFlight: Attempt | undefined;
   /** Of those, the ones answered with a timeout (the member's or the client's). */
   inFlightTimeouts: number;
 }
@@ -103,7 +101,7 @@ export function summarize(figures: readonly FaultFigures[]): FaultSummary {
     medianGapMs: figures.length ? median(gaps) : 0,
     maxGapMs: Math.max(0, ...gaps),
     inFlight: inFlight.length,
-    slowestInFlightMs: Math.max(0, ...inFlight.map((a) => a.answeredAt - a.sentAt)),
+    slowestInFlight: inFlight.reduce<Attempt | undefined>((slowest, a) => (slowest && slowest.answeredAt - slowest.sentAt >= a.answeredAt - a.sentAt ? slowest : a), undefined),
     inFlightTimeouts: inFlight.filter((a) => isTimeout(a.failure)).length,
   };
 }

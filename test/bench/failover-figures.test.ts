@@ -20,7 +20,7 @@ describe('faultFigures', () => {
       ack('d', 99, 1_500, 4),
       ack('e', 1_500, 1_510, 4),
     ];
-    expect(faultFigures(log, fault(105, 3))).toMatchObject({ gapMs: 1_500 - 108, resumedAfterMs: 1_500 - 105 });
+    expect(faultFigures(log, fault(105, 3))?.gapMs).toBe(1_500 - 108);
   });
 
   it("does not take an acknowledgment in the fault's own term for the next leader's", () => {
@@ -51,7 +51,7 @@ describe('summarize', () => {
     ];
     const figures = [fault(100, 1, 0), fault(2_000, 2, 1), fault(3_350, 3, 2)].map((f) => faultFigures(log, f)!);
     expect(figures.map((f) => f.gapMs)).toEqual([1_040, 2_030, 600]);
-    expect(summarize(figures)).toEqual({ faults: 3, medianGapMs: 1_040, maxGapMs: 2_030, inFlight: 3, slowestInFlightMs: 7_000, inFlightTimeouts: 1 });
+    expect(summarize(figures)).toEqual({ faults: 3, medianGapMs: 1_040, maxGapMs: 2_030, inFlight: 3, slowestInFlight: log[1], inFlightTimeouts: 1 });
   });
 });
 
