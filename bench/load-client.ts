@@ -20,6 +20,8 @@ export interface V2Node {
 export interface V2Body {
   node?: V2Node;
   errorCode?: number;
+  /** An error's detail: the key for a 4xx, what failed for a 5xx ("etcdserver: request timed out"). */
+  cause?: string;
   index?: number;
 }
 
@@ -36,10 +38,11 @@ export function errorKind(err: unknown): string {
   return e.code ?? e.name ?? String(err);
 }
 
-/** Throws unless the response is a 2xx. */
+/** Throws unless the response is a 2xx; a server error's kind names its cause (a 4xx's cause is a key). */
 export function ok(res: V2Response): V2Response {
-  if (res.status >= 300) throw new OpError(`http ${res.status}${res.body.errorCode ? ` code ${res.body.errorCode}` : ''}`);
-  return res;
+  if (res.status < 300) return res;
+  const { errorCode, cause } = res.body;
+  throw new OpError(`http ${res.status}${errorCode ? ` code ${errorCode}` : ''}${res.status >= 500 && cause ? ` (${cause})` : ''}`);
 }
 
 export interface RequestOptions {
@@ -61,11 +64,16 @@ export class V2Client {
     return this.request(member, 'PUT', key, query, new URLSearchParams(form).toString());
   }
 
+  /** A key with an in-order name created under `dir`. */
+  post(member: number, dir: string, form: Record<string, string>): Promise<V2Response> {
+    return this.request(member, 'POST', dir, {}, new URLSearchParams(form).toString());
+  }
+
   get(member: number, key: string, query: Record<string, string> = {}, options: RequestOptions = {}): Promise<V2Response> {
     return this.request(member, 'GET', key, query, undefined, options);
   }
 
-  private async request(member: number, method: 'GET' | 'PUT', key: string, query: Record<string, string>,
+  private async request(member: number, method: 'GET' | 'PUT' | 'POST', key: string, query: Record<string, string>,
     form: string | undefined, options: RequestOptions = {}): Promise<V2Response> {
     const qs = new URLSearchParams(query).toString();
     const timeout = options.longPoll ? 0 : REQUEST_TIMEOUT_MS;

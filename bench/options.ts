@@ -16,12 +16,13 @@ export const USAGE = `usage: npm run bench -- [options]
   --target raftkv|etcd   the cluster to measure (default raftkv)
   --compare              measure raftkv and etcd, interleaved per workload, with ratios
   --only <workloads>     comma-separated, from: ${workloads.map((w) => w.name).join(', ')} (default all)
-  --seconds <n>          measured seconds per case (default 5)
+  --seconds <n>          measured seconds per case (default 5); failover: undisturbed seconds before each fault
   --warmup <n>           unmeasured seconds before each case (default 1)
   --members <n>          cluster size (default 3)
   --value-size <bytes>   size of written values (default 256)
   --concurrency <list>   replaces the concurrency levels of writes and reads, e.g. 1,64
   --big                  memory workload with 1,000,000 keys instead of 100,000
+  --failovers <n>        leaders the failover workload takes down per case (default 5)
   --results-dir <dir>    where the JSON and SVG go (default bench/results)
 `;
 
@@ -46,6 +47,7 @@ export function parseOptions(argv: string[]): CliOptions | undefined {
       'value-size': { type: 'string', default: '256' },
       concurrency: { type: 'string' },
       big: { type: 'boolean', default: false },
+      failovers: { type: 'string', default: '5' },
       'results-dir': { type: 'string', default: resolve(import.meta.dirname, '../../bench/results') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -64,6 +66,7 @@ export function parseOptions(argv: string[]): CliOptions | undefined {
     valueSize: Math.round(positive('value-size', values['value-size'])),
     concurrency: values.concurrency?.split(',').map((c) => Math.round(positive('concurrency', c))),
     big: values.big,
+    failovers: Math.round(positive('failovers', values.failovers)),
     resultsDir: resolve(values['results-dir']),
   };
 }

@@ -20,7 +20,6 @@ export class Recorder {
   private endAt = Infinity;
   private finishedAt: number | undefined;
   private warmupOps = 0;
-  private extension: { while: () => boolean; capAt: number } | undefined;
   private progress: NodeJS.Timeout | undefined;
 
   constructor(
@@ -42,20 +41,12 @@ export class Recorder {
 
   get running(): boolean {
     if (this.finishedAt !== undefined) return false;
-    const now = Date.now();
-    if (now < this.endAt) return true;
-    const ext = this.extension;
-    if (ext && now < ext.capAt && ext.while()) return true;
+    if (Date.now() < this.endAt) return true;
     this.finish();
     return false;
   }
 
-  /** Keeps a timed job going past its duration while `condition` holds, for at most `capMs` from now. */
-  keepRunningWhile(condition: () => boolean, capMs: number): void {
-    this.extension = { while: condition, capAt: Date.now() + capMs };
-  }
-
-  /** Ends the measured window now (for jobs measured by amount of work rather than time). */
+  /** Ends the measured window now (for jobs measured by amount of work, or ended by the harness). */
   finish(): void {
     if (this.finishedAt !== undefined) return;
     this.finishedAt = Date.now();

@@ -1,7 +1,7 @@
 // One row of the report: a workload's case on one target, reduced to its figures.
 import type { TargetKind } from './cluster-target.js';
 import type { LatencySummary } from './latency.js';
-import type { LoadResult, Notes, TimelineWindow } from './load-protocol.js';
+import type { LoadResult, Notes, TimelineEvent, TimelineWindow } from './load-protocol.js';
 import { figuresOf } from './run-figures.js';
 import type { CaseOutcome } from './workloads/workload.js';
 
@@ -16,6 +16,7 @@ export interface Row {
   errors: Record<string, number>;
   notes: Notes;
   timeline?: TimelineWindow[];
+  events?: TimelineEvent[];
 }
 
 export interface Ratio {
@@ -25,13 +26,13 @@ export interface Ratio {
   opsPerSec: number;
 }
 
-function runsOf(o: CaseOutcome): { runs: LoadResult[]; notes: Notes; timeline?: TimelineWindow[] } {
-  return 'result' in o ? { runs: [o.result], notes: o.result.notes, timeline: o.result.timeline } : o;
+function runsOf(o: CaseOutcome): { runs: LoadResult[]; notes: Notes; timeline?: TimelineWindow[]; events?: TimelineEvent[] } {
+  return 'result' in o ? { runs: [o.result], notes: o.result.notes, timeline: o.result.timeline, events: o.result.events } : o;
 }
 
 export function toRow(workload: string, target: TargetKind, outcome: CaseOutcome): Row {
-  const { runs, notes, timeline } = runsOf(outcome);
-  return { workload, case: outcome.case, target, ...figuresOf(runs), notes, timeline };
+  const { runs, notes, timeline, events } = runsOf(outcome);
+  return { workload, case: outcome.case, target, ...figuresOf(runs), notes, timeline, events };
 }
 
 export const caseKey = (row: { workload: string; case: string }): string => `${row.workload}\u0000${row.case}`;

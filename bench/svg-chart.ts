@@ -15,6 +15,7 @@ export interface Series {
 
 export interface Marker {
   x: number;
+  /** '' for an unlabelled line. */
   label: string;
   color: string;
 }
@@ -51,8 +52,8 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     text(PAD.left + w / 2, height - 6, xLabel, 'text-anchor="middle"'),
     text(14, PAD.top + h / 2, yLabel, `text-anchor="middle" transform="rotate(-90 14 ${PAD.top + h / 2})"`),
     ...series.map((s) => `<polyline fill="none" stroke="${s.color}" stroke-width="1.5" points="${s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ')}"/>`),
-    ...markers.map((m, i) => `<line x1="${sx(m.x).toFixed(1)}" x2="${sx(m.x).toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + h}" stroke="${m.color}" stroke-dasharray="4 3"/>` +
-      text(sx(m.x) + 4, PAD.top + 12 + i * 14, m.label, `fill="${m.color}"`)),
+    ...markers.map((m) => `<line x1="${sx(m.x).toFixed(1)}" x2="${sx(m.x).toFixed(1)}" y1="${PAD.top}" y2="${PAD.top + h}" stroke="${m.color}" stroke-dasharray="4 3"/>`),
+    ...markers.filter((m) => m.label !== '').map((m, i) => text(sx(m.x) + 4, PAD.top + 12 + i * 14, m.label, `fill="${m.color}"`)),
     ...series.map((s, i) => `<rect x="${WIDTH - 150}" y="${PAD.top + 6 + i * 16}" width="10" height="10" fill="${s.color}"/>` +
       text(WIDTH - 135, PAD.top + 15 + i * 16, s.name)),
   ];

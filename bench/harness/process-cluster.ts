@@ -287,6 +287,25 @@ export class ProcessCluster {
     await exited;
   }
 
+  /**
+   * SIGTERM (sent before this returns), resolving with how the process ended once it has: a
+   * graceful stop, intended, so not a crash. One that has not exited in `timeoutMs` is killed.
+   */
+  async terminate(i: number, timeoutMs = CLUSTER_WAIT_MS): Promise<{ code: number | null; signal: string | null }> {
+    const m = this.members[i]!;
+    const proc = m.proc;
+    if (!proc || !this.isRunning(i)) throw new Error(`${m.name} is not running`);
+    m.proc = undefined;
+    m.paused = false;
+    const exited = new Promise<{ code: number | null; signal: string | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
+    proc.kill('SIGTERM');
+    const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+    const how = await exited;
+    clearTimeout(timer);
+    if (how.signal === 'SIGKILL') throw new Error(`${m.name} did not exit within ${timeoutMs} ms of SIGTERM\n${lastLines(m.output.join(''), 15).join('\n')}`);
+    return how;
+  }
+
   /** Resolves with the exit code once member i's process exits by itself (it was told to, or refused). */
   async exited(i: number, timeoutMs = CLUSTER_WAIT_MS): Promise<number | null> {
     const m = this.members[i]!;

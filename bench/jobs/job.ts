@@ -1,18 +1,14 @@
 // A job is what a load worker runs: it generates one kind of load against the members' client
 // URLs and returns what its recorder measured.
-import type { LoadResult } from '../load-protocol.js';
+import type { FromWorker, LoadResult, ToWorker } from '../load-protocol.js';
 import type { Recorder } from '../recorder.js';
-
-export interface Kill {
-  member: number;
-  /** Epoch ms. */
-  at: number;
-}
 
 export interface JobSession {
   recorder: Recorder;
-  /** Resolves if the harness kill -9s a member during the job. */
-  killed: Promise<Kill>;
+  /** Calls `listener` with each message the harness sends during the job (a fault, say). */
+  onMessage(listener: (message: ToWorker) => void): void;
+  /** Tells the harness something it is waiting for. */
+  report(message: FromWorker): void;
 }
 
 export type Job<P> = (params: P, session: JobSession) => Promise<LoadResult>;

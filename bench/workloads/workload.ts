@@ -4,7 +4,7 @@ import type { BenchCerts } from '../bench-certs.js';
 import type { ProcessCluster } from '../harness/process-cluster.js';
 import type { TargetKind } from '../cluster-target.js';
 import type { JobKind, JobParams } from '../jobs/index.js';
-import type { SendToWorker } from '../load-driver.js';
+import type { WorkerLink } from '../load-driver.js';
 import type { LoadResult, Notes, Timing } from '../load-protocol.js';
 
 export interface BenchOptions {
@@ -15,6 +15,8 @@ export interface BenchOptions {
   /** Replaces the concurrency levels of the writes and reads workloads when given. */
   concurrency: number[] | undefined;
   big: boolean;
+  /** Leaders the failover workload takes down in each of its cases. */
+  failovers: number;
 }
 
 export type CaseOutcome =
@@ -31,7 +33,7 @@ export interface WorkloadContext {
   /** Warm-up, then `--seconds` measured. */
   timed: Timing;
   load<K extends JobKind>(caseName: string, kind: K, params: JobParams<K>, timing: Timing,
-    onMeasuring?: (send: SendToWorker) => Promise<void>): Promise<LoadResult>;
+    onMeasuring?: (worker: WorkerLink) => Promise<void>): Promise<LoadResult>;
 }
 
 export interface Workload {
