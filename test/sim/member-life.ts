@@ -37,7 +37,7 @@ export class MemberLife implements Applier {
   private readonly proposer: Proposer;
   /** This life's run: its requests' ids, and whether an applied command is one of this life's. */
   private readonly run: number;
-  private readonly machine: StateMachine;
+  readonly machine: StateMachine;
   private readonly ttl: LeaderLoop;
   private alive = true;
   isLeader = false;

@@ -163,6 +163,12 @@ export class SimMember {
     this.running.proposeConfChange(type, nodeId, { name: adds ? nodeId : '', peerURLs: adds ? [peerURL(nodeId)] : [] });
   }
 
+  /** The values under a directory of this member's store (read locally, as a default GET). */
+  values(dir: string): string[] {
+    const { store } = this.running.machine;
+    return (store.get(dir, { recursive: true, sorted: true }, 0).node.nodes ?? []).map((n) => n.value ?? '');
+  }
+
   /** Where this member applied its own command `seq`, once it has (in its current life). */
   appliedAt(seq: number): number | undefined {
     return this.life?.appliedAt(seq);
