@@ -11,7 +11,7 @@
 // are); either way it must not take effect now. Safety never depends on the bounds below: a seq
 // they make the record forget falls below W and is refused, never applied twice. What they cost
 // is liveness, a still-waiting request refused (with etcd's timeout error) instead of applied.
-import type { RequestId } from './request-id.js';
+import type { RequestId, RequestKey } from './request-id.js';
 
 /**
  * Applied seqs kept per run. The set holds what applied while an older request of the same
@@ -67,7 +67,7 @@ export class AppliedRequests {
   }
 
   /** Whether a copy of `id` would be refused now: it took effect already, or can no longer. */
-  covers(id: Pick<RequestId, 'from' | 'run' | 'seq'>): boolean {
+  covers(id: RequestKey): boolean {
     const r = this.members.get(id.from)?.get(id.run);
     return r !== undefined && (id.seq < r.watermark || r.seqs[firstAtLeast(r.seqs, id.seq)] === id.seq);
   }

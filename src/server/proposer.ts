@@ -13,7 +13,7 @@ import { TIMED_OUT_CONNECTION_LOST, TIMED_OUT_LEADER_FAILED, timeoutError } from
 import type { LeaderTracker } from './leader-tracker.js';
 import { encodeMemberContext } from './membership.js';
 import type { MemberContext } from './membership.js';
-import type { LoggedRequestId, RequestId } from './request-id.js';
+import type { LoggedRequestId, RequestId, RequestKey } from './request-id.js';
 import type { Clock } from './seams.js';
 import type { ApplyOutcome } from './state-machine.js';
 import { Waiters } from './waiters.js';
@@ -92,7 +92,7 @@ export class Proposer {
    * never answered by an apply on this member, and never will be. It gets etcd's timeout answer
    * now, rather than at its deadline: its outcome is lost, as in etcd, where its waiter times out.
    */
-  restored(settled: (id: Pick<RequestId, 'from' | 'run' | 'seq'>) => boolean): void {
+  restored(settled: (id: RequestKey) => boolean): void {
     const { selfId: from, run } = this.opts;
     for (const seq of this.handedOver.keys()) if (settled({ from, run, seq })) this.waiters.fail(seq, timeoutError());
   }

@@ -16,6 +16,9 @@ export interface RequestId {
   low: number;
 }
 
+/** What tells one request from another (`low` only describes its process at the time). */
+export type RequestKey = Pick<RequestId, 'from' | 'run' | 'seq'>;
+
 /** As the log holds it: entries written before runs existed carry only from and seq. */
 export type LoggedRequestId = Pick<RequestId, 'from' | 'seq'> & Partial<Pick<RequestId, 'run' | 'low'>>;
 

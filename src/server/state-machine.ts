@@ -24,7 +24,7 @@ import type { InternalRecords } from './member-records.js';
 import { recordAttributesPublished, recordClusterVersion, recordMemberAdded, recordMemberRemoved, recordPeerURLsUpdated } from './member-records.js';
 import { Membership, decodeMemberContext } from './membership.js';
 import { isWhole } from './request-id.js';
-import type { LoggedRequestId, RequestId } from './request-id.js';
+import type { LoggedRequestId, RequestKey } from './request-id.js';
 import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js';
 import type { MemberContext, MembershipData } from './membership.js';
 
@@ -39,7 +39,7 @@ export interface ApplyListener {
    * A snapshot replaced the state: outcomes of this member's requests inside it were never told.
    * `settled` says which requests took effect (or can no longer).
    */
-  onRestored(settled: (id: Pick<RequestId, 'from' | 'run' | 'seq'>) => boolean): void;
+  onRestored(settled: (id: RequestKey) => boolean): void;
 }
 
 export class StateMachine implements Applier {

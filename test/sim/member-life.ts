@@ -86,8 +86,9 @@ export class MemberLife implements Applier {
       clock: this.clock,
       leader: this.leader,
       withNode: (fn) => void this.driver.withNode(fn),
-      // As the production member waits (5 s and two election timeouts, here in simulated ms).
-      requestTimeoutMs: 5000 + 2 * electionTimeoutMs,
+      // As long as a production member waits at etcd's default timing (5 s and two election
+      // timeouts of 1 s): seven election timeouts.
+      requestTimeoutMs: 7 * electionTimeoutMs,
       electionTimeoutMs,
       onFailed: () => undefined,
       logger: { warn: (obj, msg) => world.note(`${id} ${msg} ${JSON.stringify(obj)}`) },
