@@ -33,13 +33,12 @@ interface Attempt {
 
 class Load {
   readonly attempts: Attempt[] = [];
-  /** Client URLs the clients write to: the followers of the moment, which outlive the kill. */
-  targets: string[] = [];
   private running = true;
   private next = 0;
   private readonly clients: Promise<void>[];
 
-  constructor() {
+  /** `targets`: client URLs the clients write to, the followers of the moment (which outlive a kill). */
+  constructor(public targets: string[]) {
     this.clients = [
       ...Array.from({ length: POST_CLIENTS }, (_, c) => this.postClient(c)),
       ...Array.from({ length: CAS_CLIENTS }, () => this.casClient()),
@@ -96,6 +95,7 @@ class Load {
       [outcome, answer] = await send();
     } catch (err) {
       answer = String(err);
+      await sleep(50); // no answer at all (a refused connection): do not spin
     }
     this.attempts.push({ kind, value, sentAt, answeredAt: Date.now(), outcome, answer });
   }
@@ -108,12 +108,13 @@ describe('writes to followers while the leader is killed with -9', { timeout: CL
   it('are answered once a new leader commits them, and every one takes effect at most once: acknowledged POSTs exactly once, the counter at acknowledged increments', async () => {
     const setUp = await v2(cluster.url(0), 'PUT', '/eo/counter', { value: 0 });
     expect(setUp.status).toBe(201);
-    const load = new Load();
+    const followersOf = (leader: number): string[] => cluster.clientUrls().filter((_, i) => i !== leader);
+    const load = new Load(followersOf(await cluster.waitForLeader()));
     const kills: number[] = [];
     try {
       for (let k = 0; k < KILLS; k++) {
         const leader = await cluster.waitForLeader();
-        load.targets = cluster.clientUrls().filter((_, i) => i !== leader);
+        load.targets = followersOf(leader);
         const before = load.attempts.length;
         await waitFor('writes to flow to the followers', () => load.acknowledgedSince(before) >= 20, CLUSTER_WAIT_MS, cluster.recentOutput);
         kills.push(Date.now());
