@@ -1,17 +1,17 @@
 // One life of a simulated member, from a boot on its disk to a crash or retirement: the production
 // RaftDriver, StateMachine, Proposer (with its LeaderTracker) and TtlSync wired to the simulated
-// clock, disk and network, with every step they take reported to the safety checker. The life is the driver's Applier only to watch:
-// each call goes straight to the StateMachine, and the state the real store reached is digested
-// after it. A crash marks the life dead: its clock stops, its writes in flight are lost, and
+// clock, disk and network, with every step they take reported to the safety checker. The life is
+// the driver's Applier only to watch: each call goes straight to the StateMachine, and the state
+// the real store reached is digested after it. A crash marks the life dead: its clock stops, its writes in flight are lost, and
 // whatever its driver still does synchronously on the way to its next wait is checked but sent
 // nowhere.
 import { createHash } from 'node:crypto';
 import { ConfChangeType, EntryType, NONE, StateType } from '../../raft/types.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, Snapshot, SoftState } from '../../raft/types.js';
 import { decodeCommand, encodeCommand } from '../../src/server/commands.js';
-import { decodeMemberContext } from '../../src/server/membership.js';
 import type { AwaitedCommand } from '../../src/server/commands.js';
 import { LeaderTracker } from '../../src/server/leader-tracker.js';
+import { decodeMemberContext } from '../../src/server/membership.js';
 import type { MemberContext } from '../../src/server/membership.js';
 import { Proposer } from '../../src/server/proposer.js';
 import { RaftDriver } from '../../src/server/raft-driver.js';
@@ -33,10 +33,8 @@ import type { TallyKey } from './tally.js';
 export class MemberLife implements Applier {
   readonly clock: Clock;
   readonly driver: RaftDriver;
-  readonly leader: LeaderTracker;
+  private readonly leader: LeaderTracker;
   private readonly proposer: Proposer;
-  /** This life's run: its requests' ids, and whether an applied command is one of this life's. */
-  private readonly run: number;
   readonly machine: StateMachine;
   private readonly ttl: LeaderLoop;
   private alive = true;
@@ -79,10 +77,9 @@ export class MemberLife implements Applier {
     this.clock = world.time.clockFor(() => this.alive);
     const electionTimeoutMs = settings.electionTick * settings.tickMs;
     this.leader = new LeaderTracker(this.clock, { electionTimeoutMs, term: () => this.driver.node.hardState().term });
-    this.run = newRun(() => random.next());
     this.proposer = new Proposer({
       selfId: id,
-      run: this.run,
+      run: newRun(() => random.next()),
       clock: this.clock,
       leader: this.leader,
       withNode: (fn) => void this.driver.withNode(fn),
@@ -391,11 +388,13 @@ export class MemberLife implements Applier {
     return fresh.term;
   }
 
-  /** A proposal of this member was applied: if it is one this life waits on, it must be the command proposed under that seq. */
+  /** A command of this member was applied: if it answered a write this life waits on, it must be the command proposed under that seq. */
   private ownCommandApplied(id: LoggedRequestId, outcome: ApplyOutcome | undefined): void {
+    const waiting = this.proposer.pending;
     this.proposer.applied(id, outcome);
-    const expected = id.run === this.run ? this.proposals.get(id.seq) : undefined;
-    if (!expected) return; // applied before (a copy), a membership change, or proposed by an earlier life
+    const expected = this.proposals.get(id.seq);
+    // Not answered (an earlier life's command, a copy applied before), or a membership change.
+    if (this.proposer.pending === waiting || !expected) return;
     const entry = this.applying!;
     if (!sameBytes(entry.data, expected)) {
       this.violation('request identity', `${this.member.id} was told its proposal ${id.seq} applied at ${entry.index}, but that entry is another command: its waiter would get another request's answer`);
