@@ -21,7 +21,7 @@ export const CHAOS_TICKS = 400;
  * slowest of some 4,500 took 86. Since members' proposals wait for a leader and are offered again
  * to each new one (the production Proposer) rather than dropped, a healed leader may first have
  * to replicate a backlog of 100 and more entries, one or two small Apps in flight under the
- * narrowest flow control: the slowest of 450 runs then took 184 ticks. The bound is there to
+ * narrowest flow control: the slowest of some 1,500 runs then took 221 ticks. The bound is there to
  * catch a cluster that is stuck, not to time elections or catch-up.
  */
 export const RECOVERY_BOUND_TICKS = 60 * ELECTION_TICK;
