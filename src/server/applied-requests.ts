@@ -18,8 +18,8 @@ import type { RequestId, RequestKey } from './request-id.js';
  * process was still waiting (a proposal that died with its leader, until offered again), so it
  * grows with that process's apply rate over such a wait, which is at most the request timeout
  * (7 s): 65,536 covers over 9,000 applied requests a second from one member through a full
- * timeout. Past it the smallest seqs are dropped and W raised above them. At most 64 KiB
- * entries (under 0.5 MiB in memory, ~320 KiB in a snapshot) per run, only while a request waits.
+ * timeout. Past it the smallest seqs are dropped and W raised above them. A full set is about
+ * 0.5 MiB in memory and 320 KiB in a snapshot; it is that large only while a request waits.
  */
 export const SEQS_PER_RUN = 65_536;
 
