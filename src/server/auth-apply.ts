@@ -13,9 +13,9 @@ export function applyAuthOp(auth: AuthState, store: InternalRecords, op: AuthOp)
 }
 
 /** A member's auth: changes go through Raft, and the proposing member answers with its own apply's result. */
-export function memberAuth(state: () => AuthState, proposer: Proposer, selfId: string): AuthService {
+export function memberAuth(state: () => AuthState, proposer: Proposer): AuthService {
   return new AuthService(state, async (op) => {
-    const outcome = await proposer.propose((seq) => ({ kind: 'auth', from: selfId, seq, op }));
+    const outcome = await proposer.propose((id) => ({ kind: 'auth', ...id, op }));
     if (outcome !== undefined && 'auth' in outcome) return outcome.auth;
     throw new Error('an auth change applied without an auth result');
   });

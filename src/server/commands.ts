@@ -8,12 +8,11 @@ import { Packr } from 'msgpackr';
 import type { AuthOp } from '../auth/auth-state.js';
 import type { V2Request } from '../store/types.js';
 import type { MigrateOp } from './migration.js';
+import type { LoggedRequestId } from './request-id.js';
 
-export interface RequestCommand {
+/** A command its proposer waits on carries the request's id: only that process answers it, and it applies once. */
+export interface RequestCommand extends LoggedRequestId {
   kind: 'v2';
-  /** Proposer's member id and its own sequence number: only the proposer waits on it. */
-  from: string;
-  seq: number;
   req: V2Request;
 }
 
@@ -22,27 +21,21 @@ export interface SyncCommand {
   time: number;
 }
 
-export interface AttributesCommand {
+export interface AttributesCommand extends LoggedRequestId {
   kind: 'attrs';
-  from: string;
-  seq: number;
   memberId: string;
   name: string;
   clientURLs: string[];
 }
 
-export interface PeerURLsCommand {
+export interface PeerURLsCommand extends LoggedRequestId {
   kind: 'peer-urls';
-  from: string;
-  seq: number;
   memberId: string;
   peerURLs: string[];
 }
 
-export interface AuthCommand {
+export interface AuthCommand extends LoggedRequestId {
   kind: 'auth';
-  from: string;
-  seq: number;
   op: AuthOp;
 }
 
@@ -51,14 +44,15 @@ export interface ClusterVersionCommand {
   version: string;
 }
 
-export interface MigrateCommand {
+export interface MigrateCommand extends LoggedRequestId {
   kind: 'migrate';
-  from: string;
-  seq: number;
   op: MigrateOp;
 }
 
 export type Command = RequestCommand | SyncCommand | AttributesCommand | PeerURLsCommand | AuthCommand | ClusterVersionCommand | MigrateCommand;
+
+/** The commands a member proposes and waits on. */
+export type AwaitedCommand = Extract<Command, LoggedRequestId>;
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 

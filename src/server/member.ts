@@ -27,11 +27,12 @@ import { metricSource } from './metric-source.js';
 import { proposeMigration } from './migrate-proposal.js';
 import type { MigrateOp } from './migration.js';
 import type { MemberMetrics } from './metrics.js';
-import { Proposer, timeoutError } from './proposer.js';
+import { Proposer } from './proposer.js';
 import { publishAttributes } from './publication.js';
 import { raftStatusJSON } from './raft-status-json.js';
 import { RaftDriver } from './raft-driver.js';
 import { ReadBatcher } from './read-batcher.js';
+import { newRun } from './request-id.js';
 import { takeOnlineSnapshot } from './online-snapshot.js';
 import type { Clock, LogStore, PeerHandlers, PeerNetwork, Random } from './seams.js';
 import { selfStats } from './self-stats.js';
@@ -95,7 +96,8 @@ export class Member implements MemberService {
     const requestTimeoutMs = 5000 + 2 * config.electionTimeoutMs;
     const withNode = (fn: Parameters<RaftDriver['withNode']>[0]): void => void this.driver.withNode(fn);
 
-    this.leader = new LeaderTracker(clock, (lead, state) => {
+    this.leader = new LeaderTracker(clock, { electionTimeoutMs: config.electionTimeoutMs, term: () => this.driver.node.hardState().term });
+    this.leader.onChange((lead, state) => {
       if (lead) metrics.leaderChanges.inc(); // as etcd: a new leader, not the loss of one
       logger.info({ leader: lead || null, state }, lead ? 'leader elected' : 'leader lost');
       if (lead !== this.memberId) return;
@@ -104,6 +106,7 @@ export class Member implements MemberService {
     });
     this.proposer = new Proposer({
       selfId: this.memberId,
+      run: newRun(opts.random),
       clock,
       leader: this.leader,
       withNode,
@@ -113,12 +116,13 @@ export class Member implements MemberService {
       logger,
     });
     this.sm = new StateMachine(this.memberId, identity.initialMembers, {
-      onOwnApplied: (seq, outcome) => this.proposer.applied(seq, outcome),
+      onOwnApplied: (id, outcome) => this.proposer.applied(id, outcome),
       onMembershipChanged: () => this.changes.changed(),
       onSync: (time) => this.clusterClock.synced(time),
       onPublished: (id, index) => this.clusterClock.published(id, index),
+      onRestored: (settled) => this.proposer.restored(settled),
     }, undefined, metrics.store);
-    this.auth = memberAuth(() => this.sm.auth, this.proposer, this.memberId);
+    this.auth = memberAuth(() => this.sm.auth, this.proposer);
     this.peers = opts.peers({
       onMessages: (msgs) => this.driver.step(msgs),
       onRequest: async (kind, body) => {
@@ -177,7 +181,7 @@ export class Member implements MemberService {
       appliedIndex: () => this.driver.applied,
       roundTimeoutMs: config.electionTimeoutMs,
       requestTimeoutMs,
-      timeoutError: () => timeoutError(),
+      contact: this.leader,
     });
     const isLeader = (): boolean => this.leader.isLeader;
     this.ttl = new TtlSync({ clock, clusterNow: () => this.clusterClock.now(), isLeader, nextExpiration: () => this.sm.nextExpiration(), withNode });
@@ -206,7 +210,7 @@ export class Member implements MemberService {
     }
     // The cluster's time, not the edge's wall clock, goes into the log: it sets a TTL's expiration.
     const stamped = { ...req, time: this.clusterClock.now() };
-    const outcome = await this.proposer.propose((seq) => ({ kind: 'v2', from: this.memberId, seq, req: stamped }));
+    const outcome = await this.proposer.propose((id) => ({ kind: 'v2', ...id, req: stamped }));
     if (outcome !== undefined && 'event' in outcome) return outcome.event;
     throw outcome !== undefined && 'error' in outcome ? outcome.error : new EtcdError(ErrorCode.RaftInternal, 'unexpected empty apply result');
   }
@@ -259,7 +263,7 @@ export class Member implements MemberService {
   addMember = (peerURLs: string[]): Promise<MemberInfo> => this.changes.add(peerURLs);
   updateMember = (id: string, peerURLs: string[]): Promise<void> => this.changes.update(id, peerURLs);
   removeMember = (id: string): Promise<void> => this.changes.remove(id);
-  migrate = (op: MigrateOp): Promise<number> => proposeMigration(this.proposer, this.memberId, op);
+  migrate = (op: MigrateOp): Promise<number> => proposeMigration(this.proposer, op);
 
   isLeader = (): boolean => this.leader.isLeader;
   onlineSnapshot = (): Promise<Buffer[]> => takeOnlineSnapshot({ memberId: this.memberId, clusterId: this.clusterId, readIndex: () => this.reads.read(),

@@ -77,8 +77,7 @@ export class MembershipChanges {
   async update(id: string, peerURLs: string[]): Promise<void> {
     this.requireMember(id);
     if (this.opts.membership().usingPeerURL(peerURLs, id)) throw new MembershipError('peer-url-exists');
-    const { selfId } = this.opts;
-    await this.opts.proposer.propose((seq) => ({ kind: 'peer-urls', from: selfId, seq, memberId: id, peerURLs }));
+    await this.opts.proposer.propose((rid) => ({ kind: 'peer-urls', ...rid, memberId: id, peerURLs }));
   }
 
   async remove(id: string): Promise<void> {

@@ -2,18 +2,13 @@
 // of each (name, peer and client URLs). Changed only by applying committed entries.
 import { Packr } from 'msgpackr';
 import type { MemberInfo } from './member-service.js';
+import type { LoggedRequestId } from './request-id.js';
 
-/** Who proposed a change and the waiter to wake when it is applied (as in a Command). */
-export interface Proposer {
-  from: string;
-  seq: number;
-}
-
-/** What a ConfChange's context carries: the member it adds (empty for a removal) and its proposer. */
+/** What a ConfChange's context carries: the member it adds (empty for a removal) and the request's id, as a Command does. */
 export interface MemberContext {
   name: string;
   peerURLs: string[];
-  proposer?: Proposer;
+  proposer?: LoggedRequestId;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });

@@ -4,8 +4,8 @@ import { EtcdError, ErrorCode } from '../store/types.js';
 import type { MigrateOp } from './migration.js';
 import type { Proposer } from './proposer.js';
 
-export async function proposeMigration(proposer: Proposer, selfId: string, op: MigrateOp): Promise<number> {
-  const outcome = await proposer.propose((seq) => ({ kind: 'migrate', from: selfId, seq, op }));
+export async function proposeMigration(proposer: Proposer, op: MigrateOp): Promise<number> {
+  const outcome = await proposer.propose((id) => ({ kind: 'migrate', ...id, op }));
   if (outcome !== undefined && 'migrated' in outcome) return outcome.migrated;
   throw outcome !== undefined && 'error' in outcome ? outcome.error : new EtcdError(ErrorCode.RaftInternal, 'a migration step applied without an outcome');
 }

@@ -24,7 +24,7 @@ export async function publishAttributes(opts: PublicationOptions): Promise<boole
   const { selfId, name, clientURLs, proposer, clock } = opts;
   while (!opts.isStopping()) {
     try {
-      await proposer.propose((seq) => ({ kind: 'attrs', from: selfId, seq, memberId: selfId, name, clientURLs }));
+      await proposer.propose((id) => ({ kind: 'attrs', ...id, memberId: selfId, name, clientURLs }));
       // etcd's words (Go's %+v of its attributes), which harnesses wait for.
       opts.logger.info({ clientURLs }, `published {Name:${name} ClientURLs:[${clientURLs.join(' ')}]} to cluster ${formatId(opts.clusterId)}`);
       return true;

@@ -1,6 +1,9 @@
 // quorum=true reads through ReadIndex, batched: every read that arrives while a round is in
 // flight rides the next round, so one heartbeat round serves all reads queued at that moment.
-// A read is served once the member's applied index reaches the round's read index.
+// A read is served once the member's applied index reaches the round's read index. Reads fail at
+// once, queued ones included, while the member knows it is cut off from the quorum.
+import { TIMED_OUT_CONNECTION_LOST, timeoutError } from './etcd-timeouts.js';
+import type { QuorumContact } from './leader-tracker.js';
 import type { Clock, Timer } from './seams.js';
 
 interface PendingRead {
@@ -28,7 +31,7 @@ export interface ReadBatcherOptions {
   /** How long a round may wait for its ReadState before its reads are retried. */
   roundTimeoutMs: number;
   requestTimeoutMs: number;
-  timeoutError(): unknown;
+  contact: QuorumContact;
 }
 
 export class ReadBatcher {
@@ -39,9 +42,12 @@ export class ReadBatcher {
   private waitingApply: { index: number; reads: PendingRead[] }[] = [];
   private retryTimer: Timer | undefined;
 
-  constructor(private readonly opts: ReadBatcherOptions) {}
+  constructor(private readonly opts: ReadBatcherOptions) {
+    opts.contact.onCutOff(() => this.failAll(timeoutError(TIMED_OUT_CONNECTION_LOST)));
+  }
 
   read(): Promise<void> {
+    if (this.opts.contact.cutOff) return Promise.reject(timeoutError(TIMED_OUT_CONNECTION_LOST));
     return new Promise<void>((resolve, reject) => {
       this.queued.push({ resolve, reject, deadline: this.opts.clock.now() + this.opts.requestTimeoutMs });
       this.startRound();
@@ -106,6 +112,6 @@ export class ReadBatcher {
     const overdue = this.queued.filter((r) => r.deadline <= now);
     if (overdue.length === 0) return;
     this.queued = this.queued.filter((r) => r.deadline > now);
-    for (const r of overdue) r.reject(this.opts.timeoutError());
+    for (const r of overdue) r.reject(timeoutError());
   }
 }

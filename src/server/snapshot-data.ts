@@ -1,8 +1,9 @@
-// What a snapshot's data holds: the v2 store, the member list, the v2 auth state and a migration
-// from etcd in progress. Shared by the state machine (its own snapshots) and by backup and
+// What a snapshot's data holds: the v2 store, the member list, the v2 auth state, a migration
+// from etcd in progress and the record of applied requests. Shared by the state machine (its own snapshots) and by backup and
 // restore, which read and rewrite it.
 import { Packr } from 'msgpackr';
 import type { AuthData } from '../auth/auth-state.js';
+import type { AppliedRequestsData } from './applied-requests.js';
 import type { MembershipData } from './membership.js';
 import type { MigrationData } from './migration.js';
 
@@ -13,6 +14,8 @@ export interface SnapshotData {
   auth?: AuthData;
   /** Absent when no migration was running (and in snapshots from before migrations). */
   migration?: MigrationData;
+  /** Absent in snapshots from before request ids had runs (nothing recorded then). */
+  requests?: AppliedRequestsData;
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });

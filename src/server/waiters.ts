@@ -1,6 +1,7 @@
-// Proposals this member made and is waiting to see applied. Each gets a deadline so a request
-// whose entry never commits (leader lost it, partition) answers with a timeout, never hangs.
-// Each settles exactly once: the first of trigger, fail and the deadline wins; the rest find nothing.
+// Proposals this process made and is waiting to see applied, by sequence number. Each gets a
+// deadline so a request whose entry never commits (leader lost it, partition) answers with a
+// timeout, never hangs. Each settles exactly once: the first of trigger, fail and the deadline
+// wins; the rest find nothing.
 import type { Clock, Timer } from './seams.js';
 
 interface Pending<T> {
@@ -9,24 +10,25 @@ interface Pending<T> {
   timer: Timer;
 }
 
-/**
- * Sequence numbers start from the clock (ms × 256), as etcd's request ids do: a proposal made
- * before a crash may still be applied after the restart, and it must not answer a new request
- * that happens to have been given the same number. A restarted member starts past every number
- * the previous run used unless that run made over 256 proposals a millisecond.
- */
-const SEQS_PER_MS = 256;
-
+/** Sequence numbers count from 1 in every process: the run in a request's id (RequestId) tells processes apart. */
 export class Waiters<T> {
+  /** In registration order, so ascending: the first key is the smallest still waiting. */
   private readonly pending = new Map<number, Pending<T>>();
-  private nextSeq: number;
+  private nextSeq = 1;
 
-  constructor(private readonly clock: Clock) {
-    this.nextSeq = clock.now() * SEQS_PER_MS + 1;
-  }
+  constructor(private readonly clock: Clock) {}
 
   get size(): number {
     return this.pending.size;
+  }
+
+  /** The smallest seq still waiting, or the next to be handed out when none is. */
+  get low(): number {
+    return this.pending.keys().next().value ?? this.nextSeq;
+  }
+
+  has(seq: number): boolean {
+    return this.pending.has(seq);
   }
 
   /** Reserves a sequence number and a promise that settles when trigger/fail is called or the deadline passes. */

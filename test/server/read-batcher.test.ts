@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import type { EtcdError } from '../../src/store/types.js';
+import { LeaderTracker } from '../../src/server/leader-tracker.js';
 import { ReadBatcher } from '../../src/server/read-batcher.js';
 import { FakeClock } from '../support/fake-clock.js';
 
-function batcher(prefix: string, asked: string[], applied = { index: 0 }): ReadBatcher {
+function batcher(prefix: string, asked: string[], applied = { index: 0 }, clock = new FakeClock()): ReadBatcher {
   return new ReadBatcher({
-    clock: new FakeClock(),
+    clock,
     contextPrefix: prefix,
     requestReadIndex: (ctx) => asked.push(Buffer.from(ctx).toString()),
     appliedIndex: () => applied.index,
     roundTimeoutMs: 60_000,
     requestTimeoutMs: 60_000,
-    timeoutError: () => new Error('timed out'),
+    contact: new LeaderTracker(clock, { electionTimeoutMs: 1000, term: () => 1 }),
   });
 }
 
@@ -46,6 +48,26 @@ describe('quorum reads batched into ReadIndex rounds', () => {
     reads.onApplied(9);
     await Promise.all(queued);
     expect(served).toBe(true);
+  });
+
+  it('a member that finds itself cut off from the quorum fails the reads it holds, and new ones at once, with etcd\'s connection-lost timeout', async () => {
+    const clock = new FakeClock();
+    const asked: string[] = [];
+    const reads = batcher('m', asked, { index: 0 }, clock);
+    const held = reads.read().catch((e: unknown) => e);
+    expect(asked).toHaveLength(1);
+    // No leader was ever known: the member counts itself cut off after three election timeouts.
+    await clock.advance(2999);
+    let settled = false;
+    void held.then(() => (settled = true));
+    await clock.settle();
+    expect(settled).toBe(false);
+    await clock.advance(1);
+    const connectionLost = { errorCode: 300, cause: 'etcdserver: request timed out, possibly due to connection lost' };
+    expect(((await held) as EtcdError).toJSON()).toMatchObject(connectionLost);
+    const late = await reads.read().catch((e: unknown) => e);
+    expect((late as EtcdError).toJSON()).toMatchObject(connectionLost);
+    expect(asked).toHaveLength(1);
   });
 
   it("ignores a read state for another member's context", async () => {

@@ -11,7 +11,7 @@ import type { ApplyOutcome } from '../../src/server/state-machine.js';
 import type { AuthOp } from '../../src/auth/auth-state.js';
 
 const founders = { members: [{ id: 'm1', name: 'm1', peerURLs: ['http://m1:2380'], clientURLs: [] }], removed: [] };
-const quiet = { onOwnApplied: () => undefined, onMembershipChanged: () => undefined };
+const quiet = { onOwnApplied: () => undefined, onMembershipChanged: () => undefined, onRestored: () => undefined };
 
 describe('the state machine', () => {
   it('stops on a committed entry that holds no known command instead of stepping over it', () => {

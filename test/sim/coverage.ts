@@ -21,6 +21,7 @@ const MUST_HAPPEN: TallyKey[] = [
   'voters added',
   'members removed',
   'conf changes refused',
+  'request copies refused',
   'leadership transfers',
   'peer-down reports',
   'false peer-down reports',

@@ -1,23 +1,27 @@
 // One life of a simulated member, from a boot on its disk to a crash or retirement: the production
-// RaftDriver, StateMachine and TtlSync wired to the simulated clock, disk and network, with every
-// step they take reported to the safety checker. The life is the driver's Applier only to watch:
-// each call goes straight to the StateMachine, and the state the real store reached is digested
-// after it. A crash marks the life dead: its clock stops, its writes in flight are lost, and
+// RaftDriver, StateMachine, Proposer (with its LeaderTracker) and TtlSync wired to the simulated
+// clock, disk and network, with every step they take reported to the safety checker. The life is
+// the driver's Applier only to watch: each call goes straight to the StateMachine, and the state
+// the real store reached is digested after it. A crash marks the life dead: its clock stops, its writes in flight are lost, and
 // whatever its driver still does synchronously on the way to its next wait is checked but sent
 // nowhere.
 import { createHash } from 'node:crypto';
-import { encodeConfChange } from '../../raft/conf-change-codec.js';
-import type { RawNode } from '../../raft/raw-node.js';
 import { ConfChangeType, EntryType, NONE, StateType } from '../../raft/types.js';
 import type { ConfChange, ConfState, Entry, HardState, Message, Snapshot, SoftState } from '../../raft/types.js';
-import { decodeCommand } from '../../src/server/commands.js';
+import { decodeCommand, encodeCommand } from '../../src/server/commands.js';
+import type { AwaitedCommand } from '../../src/server/commands.js';
+import { LeaderTracker } from '../../src/server/leader-tracker.js';
+import { decodeMemberContext } from '../../src/server/membership.js';
+import type { MemberContext } from '../../src/server/membership.js';
+import { Proposer } from '../../src/server/proposer.js';
 import { RaftDriver } from '../../src/server/raft-driver.js';
+import { isWhole, newRun } from '../../src/server/request-id.js';
+import type { LoggedRequestId, RequestId } from '../../src/server/request-id.js';
 import type { Applier } from '../../src/server/raft-driver.js';
 import type { Clock, SaveRequest } from '../../src/server/seams.js';
 import { StateMachine } from '../../src/server/state-machine.js';
 import type { ApplyOutcome } from '../../src/server/state-machine.js';
 import { TtlSync } from '../../src/server/ttl-sync.js';
-import { Waiters } from '../../src/server/waiters.js';
 import { EtcdError } from '../../src/store/types.js';
 import { PropertyViolation } from './property-violation.js';
 import type { RaftProperty } from './property-violation.js';
@@ -25,13 +29,12 @@ import type { Random } from './random.js';
 import type { MemberSettings, MemberWorld, SimMember } from './sim-member.js';
 import type { TallyKey } from './tally.js';
 
-/** What a member proposes: a Normal entry's data or a membership change. */
-export type Proposal = { data: Uint8Array } | { cc: ConfChange };
-
 export class MemberLife implements Applier {
   readonly clock: Clock;
   readonly driver: RaftDriver;
-  private readonly machine: StateMachine;
+  private readonly leader: LeaderTracker;
+  private readonly proposer: Proposer;
+  readonly machine: StateMachine;
   private readonly ttl: TtlSync;
   private alive = true;
   isLeader = false;
@@ -48,17 +51,13 @@ export class MemberLife implements Applier {
   private storeIndex = 0;
   private snapshotIndex = 0;
   private digestCache: string | undefined;
-  /** The member list's part of the digest, until an entry or a snapshot may have changed it. */
-  private membersCache: string | undefined;
   /** The entry being handed to the state machine, while it is. */
   private applying: Entry | undefined;
   /**
-   * This life's proposals, numbered by the production Waiters as a member's proposer numbers
-   * them: a proposal of an earlier life that commits after a restart must not answer a request of
-   * this one (the 'request identity' check below).
+   * Entry data of this life's v2 writes not yet applied, by seq: a proposal of an earlier life
+   * that commits after a restart must not answer a request of this one (the 'request identity'
+   * check below).
    */
-  private readonly waiters: Waiters<ApplyOutcome | undefined>;
-  /** Entry data of this life's proposals not yet applied, by seq. */
   private readonly proposals = new Map<number, Uint8Array>();
   private readonly ownApplied = new Map<number, number>();
   /** The save in flight casts a vote (a new vote, or one in a new term). */
@@ -75,15 +74,30 @@ export class MemberLife implements Applier {
   ) {
     const { id } = member;
     this.clock = world.time.clockFor(() => this.alive);
-    this.waiters = new Waiters(this.clock);
+    const electionTimeoutMs = settings.electionTick * settings.tickMs;
+    this.leader = new LeaderTracker(this.clock, { electionTimeoutMs, term: () => this.driver.node.hardState().term });
+    this.proposer = new Proposer({
+      selfId: id,
+      run: newRun(() => random.next()),
+      clock: this.clock,
+      leader: this.leader,
+      withNode: (fn) => void this.driver.withNode(fn),
+      // As long as a production member waits at etcd's default timing (5 s and two election
+      // timeouts of 1 s): seven election timeouts.
+      requestTimeoutMs: 7 * electionTimeoutMs,
+      electionTimeoutMs,
+      onFailed: () => undefined,
+      logger: { warn: (obj, msg) => world.note(`${id} ${msg} ${JSON.stringify(obj)}`) },
+    });
     const loaded = member.disk.load();
     this.commit = loaded.hardState.commit;
     this.machine = new StateMachine(
       id,
       world.founders,
       {
-        onOwnApplied: (seq, outcome) => this.ownCommandApplied(seq, outcome),
+        onOwnApplied: (rid, outcome) => this.ownCommandApplied(rid, outcome),
         onMembershipChanged: () => this.membershipChanged(),
+        onRestored: (settled) => this.proposer.restored(settled),
       },
       settings.historySize,
     );
@@ -153,21 +167,27 @@ export class MemberLife implements Applier {
     this.ttl.stop();
   }
 
-  /** Proposes through raft; returns the proposal's seq. Throws ProposalDroppedError when raft refuses it. */
-  propose(build: (seq: number) => Proposal): number {
-    // As long as the production proposer waits (5 s and two election timeouts); a proposal lost with its leader just times out.
-    const { seq, done } = this.waiters.register(5000 + 2 * this.settings.electionTick * this.settings.tickMs, () => new Error('timed out'));
-    done.catch(() => undefined);
-    const p = build(seq);
-    this.proposals.set(seq, 'data' in p ? p.data : encodeConfChange(p.cc));
-    try {
-      this.driver.withNode((node: RawNode) => ('data' in p ? node.propose(p.data) : node.proposeConfChange(p.cc)));
-    } catch (err) {
-      this.proposals.delete(seq);
-      this.waiters.fail(seq, err);
-      throw err;
-    }
+  /**
+   * Proposes a command through the production proposer, which waits for a leader, offers it again
+   * to each new one and times out as a member's does. Returns its seq, or undefined when the
+   * proposer refused it at once (the member knows it is cut off from the quorum).
+   */
+  propose(build: (id: RequestId) => AwaitedCommand): number | undefined {
+    let seq: number | undefined;
+    this.proposer
+      .propose((id) => {
+        const cmd = build(id);
+        seq = id.seq;
+        this.proposals.set(seq, encodeCommand(cmd));
+        return cmd;
+      })
+      .catch(() => undefined);
     return seq;
+  }
+
+  /** Proposes a membership change through the production proposer (proposed again until it applies). */
+  proposeConfChange(type: ConfChangeType, nodeId: string, ctx: MemberContext): void {
+    this.proposer.proposeConfChange(type, nodeId, ctx).catch(() => undefined);
   }
 
   /** The index at which this life applied its own proposal `seq`, once it has. */
@@ -180,13 +200,9 @@ export class MemberLife implements Applier {
   applyEntry(entry: Entry): void {
     this.guard(() => {
       this.observeThrough(entry.index - 1);
-      this.applying = entry;
-      this.digestCache = undefined;
-      this.machine.applyEntry(entry);
-      this.applying = undefined;
-      const { kind } = decodeCommand(entry.data);
-      if (kind === 'sync') this.world.tally.add('SYNCs applied');
-      if (kind === 'attrs' || kind === 'peer-urls') this.membersCache = undefined;
+      const cmd = decodeCommand(entry.data);
+      this.applyOnce(entry, 'seq' in cmd ? cmd : undefined, () => this.machine.applyEntry(entry));
+      if (cmd.kind === 'sync') this.world.tally.add('SYNCs applied');
       this.observe(entry);
     });
   }
@@ -199,12 +215,11 @@ export class MemberLife implements Applier {
       this.observeThrough(index - 1);
       const wasLearner = this.machine.membership.get(cc.nodeId)?.isLearner === true;
       let conf: ConfState | undefined;
-      this.applying = entry;
-      this.digestCache = undefined;
-      this.machine.applyConfChange(cc, () => (conf = applyToRaft()));
-      this.applying = undefined;
+      const copy = this.applyOnce(entry, decodeMemberContext(cc.context).proposer, () => this.machine.applyConfChange(cc, () => (conf = applyToRaft())));
       const what = `${describeConfChange(cc)} at ${index}`;
-      if (conf) {
+      if (copy) {
+        this.world.note(`${this.member.id} refuses ${what} (a copy of a change applied before)`);
+      } else if (conf) {
         this.world.note(`${this.member.id} applies ${what} → voters ${conf.voters.join(',')} learners ${conf.learners.join(',')}`);
         this.world.tally.add(confChangeKind(cc, wasLearner));
         this.expectMembersAsConfigured(conf);
@@ -236,6 +251,25 @@ export class MemberLife implements Applier {
   }
 
   // ---- what the driver does, checked ----
+
+  /**
+   * Applies an entry; when it carries a request of which some member applied a copy at a lower
+   * index, it must leave the replicated state as it was (a request takes effect once). Returns
+   * whether it was such a copy.
+   */
+  private applyOnce(entry: Entry, request: LoggedRequestId | undefined, apply: () => void): boolean {
+    const before = this.digest();
+    this.applying = entry;
+    this.digestCache = undefined;
+    apply();
+    this.applying = undefined;
+    if (!request || !isWhole(request)) return false;
+    const key = `${request.from}/${request.run}/${request.seq}`;
+    if (!this.world.checker.observeRequestApplied(key, entry.index)) return false;
+    if (this.digest() !== before) this.violation('exactly once', `${this.member.id} applied request ${key} again at ${entry.index}, changing the state`);
+    this.world.tally.add('request copies refused');
+    return true;
+  }
 
   /** Reports one applied entry: contiguous, committed, and the store it left behind. */
   private observe(entry: Entry): void {
@@ -276,10 +310,13 @@ export class MemberLife implements Applier {
     this.storeIndex = index;
   }
 
-  /** Digest of the replicated state, what a snapshot carries: the v2 store's saved bytes and the member list. */
+  /** Digest of the replicated state, what a snapshot carries: the v2 store's saved bytes, the member list and the record of applied requests. */
   private digest(): string {
-    this.membersCache ??= JSON.stringify(this.machine.membership.toData());
-    this.digestCache ??= createHash('sha1').update(this.machine.store.save()).update(this.membersCache).digest('base64');
+    this.digestCache ??= createHash('sha1')
+      .update(this.machine.store.save())
+      .update(JSON.stringify(this.machine.membership.toData()))
+      .update(JSON.stringify(this.machine.appliedRequests()))
+      .digest('base64');
     return this.digestCache;
   }
 
@@ -294,6 +331,7 @@ export class MemberLife implements Applier {
   }
 
   private softStateChanged(ss: SoftState): void {
+    this.leader.update(ss);
     this.isLeader = ss.state === StateType.Leader;
     if (!this.isLeader) return;
     const { id } = this.member;
@@ -351,23 +389,24 @@ export class MemberLife implements Applier {
     return fresh.term;
   }
 
-  /** A proposal of this member was applied: if it is one this life waits on, it must be the command proposed under that seq. */
-  private ownCommandApplied(seq: number, outcome: ApplyOutcome | undefined): void {
-    this.waiters.trigger(seq, outcome);
-    const expected = this.proposals.get(seq);
-    if (!expected) return; // applied before (a duplicated proposal), or proposed by an earlier life
+  /** A command of this member was applied: if it answered a write this life waits on, it must be the command proposed under that seq. */
+  private ownCommandApplied(id: LoggedRequestId, outcome: ApplyOutcome | undefined): void {
+    const waiting = this.proposer.pending;
+    this.proposer.applied(id, outcome);
+    const expected = this.proposals.get(id.seq);
+    // Not answered (an earlier life's command, a copy applied before), or a membership change.
+    if (this.proposer.pending === waiting || !expected) return;
     const entry = this.applying!;
     if (!sameBytes(entry.data, expected)) {
-      this.violation('request identity', `${this.member.id} was told its proposal ${seq} applied at ${entry.index}, but that entry is another command: its waiter would get another request's answer`);
+      this.violation('request identity', `${this.member.id} was told its proposal ${id.seq} applied at ${entry.index}, but that entry is another command: its waiter would get another request's answer`);
     }
-    this.proposals.delete(seq);
-    this.ownApplied.set(seq, entry.index);
+    this.proposals.delete(id.seq);
+    this.ownApplied.set(id.seq, entry.index);
     if (outcome && 'error' in outcome && outcome.error instanceof EtcdError) this.world.tally.add('writes refused by the store');
   }
 
   /** Like etcd, a member that learns of its own removal lingers a little (to pass on the commit and its leadership), then shuts down. */
   private membershipChanged(): void {
-    this.membersCache = undefined;
     if (this.retiring || !this.machine.membership.isRemoved(this.member.id)) return;
     this.retiring = true;
     this.world.note(`${this.member.id} learns it was removed`);

@@ -11,6 +11,7 @@ export type RaftProperty =
   | 'persistence'
   | 'member invariants'
   | 'request identity'
+  | 'exactly once'
   | 'liveness';
 
 export class PropertyViolation extends Error {

@@ -31,6 +31,8 @@ export class SafetyChecker {
   private readonly applied = new Map<number, AppliedEntry>();
   /** ReadIndex requests by context: the highest index any leader had committed when each was made. */
   private readonly readsRequested = new Map<string, number>();
+  /** Request ids (member, run, seq) by the lowest index any member applied a copy of them at. */
+  private readonly requestsFirstApplied = new Map<string, number>();
 
   /** Election safety: at most one leader per term, over the whole run. */
   observeLeader(id: NodeId, term: number): void {
@@ -91,6 +93,16 @@ export class SafetyChecker {
     if (first.digest !== digest) {
       throw new PropertyViolation('state machine safety', `${first.by} and ${id} reached different states at index ${entry.index}`);
     }
+  }
+
+  /**
+   * A member applied a copy of request `key` at `index`: whether a copy of it was applied at a
+   * lower index (by anyone), so that this one must change nothing (exactly once).
+   */
+  observeRequestApplied(key: string, index: number): boolean {
+    const first = this.requestsFirstApplied.get(key);
+    if (first === undefined || index < first) this.requestsFirstApplied.set(key, index);
+    return first !== undefined && first < index;
   }
 
   /** A snapshot restored at `index` must hold the state every member reached there. */

@@ -1,13 +1,11 @@
-// One simulated member: the production RaftDriver and StateMachine (the real v2 store and member
-// list) over a simulated disk, network and clock, plus the production TtlSync proposing SYNC
-// entries. A member lives many lives: a crash ends the current one (its timers, its writes in
+// One simulated member: the production RaftDriver, StateMachine (the real v2 store and member
+// list) and Proposer over a simulated disk, network and clock, plus the production TtlSync
+// proposing SYNC entries. A member lives many lives: a crash ends the current one (its timers, its writes in
 // flight, its memory) and keeps only the disk; a restart begins a new one from the disk alone.
 // Everything a life does is checked as it happens (see MemberLife).
 import type { RawNode } from '../../raft/raw-node.js';
-import { ConfChangeType } from '../../raft/types.js';
+import { ConfChangeType, ProposalDroppedError } from '../../raft/types.js';
 import type { ConfState, Message, NodeId } from '../../raft/types.js';
-import { encodeCommand } from '../../src/server/commands.js';
-import { encodeMemberContext } from '../../src/server/membership.js';
 import type { MembershipData } from '../../src/server/membership.js';
 import type { V2Request } from '../../src/store/types.js';
 import { MemberLife } from './member-life.js';
@@ -151,22 +149,28 @@ export class SimMember {
     return this.running.driver.withNode(action);
   }
 
-  /** Proposes a v2 write; returns its sequence number. Throws ProposalDroppedError when raft refuses it. */
+  /**
+   * Proposes a v2 write through the member's proposer (which waits for a leader and offers it to
+   * each new one); returns its sequence number. Throws ProposalDroppedError when the proposer
+   * refuses it at once (the member knows it is cut off from the quorum).
+   */
   proposeWrite(req: Omit<V2Request, 'time'>): number {
     const life = this.running;
-    return life.propose((seq) => ({ data: encodeCommand({ kind: 'v2', from: this.id, seq, req: { ...req, time: life.clock.now() } }) }));
+    const seq = life.propose((id) => ({ kind: 'v2', ...id, req: { ...req, time: life.clock.now() } }));
+    if (seq === undefined) throw new ProposalDroppedError('the member is cut off from the quorum');
+    return seq;
   }
 
   /** Proposes a membership change as etcd's `member add/remove` does: the member's name and peer URLs ride along. */
-  proposeConfChange(type: ConfChangeType, nodeId: NodeId): number {
+  proposeConfChange(type: ConfChangeType, nodeId: NodeId): void {
     const adds = type !== ConfChangeType.RemoveNode;
-    return this.running.propose((seq) => ({
-      cc: {
-        type,
-        nodeId,
-        context: encodeMemberContext({ name: adds ? nodeId : '', peerURLs: adds ? [peerURL(nodeId)] : [], proposer: { from: this.id, seq } }),
-      },
-    }));
+    this.running.proposeConfChange(type, nodeId, { name: adds ? nodeId : '', peerURLs: adds ? [peerURL(nodeId)] : [] });
+  }
+
+  /** The values under a directory of this member's store (read locally, as a default GET). */
+  values(dir: string): string[] {
+    const { store } = this.running.machine;
+    return (store.get(dir, { recursive: true, sorted: true }, 0).node.nodes ?? []).map((n) => n.value ?? '');
   }
 
   /** Where this member applied its own command `seq`, once it has (in its current life). */

@@ -23,6 +23,7 @@ export const TALLY_KEYS = [
   'voters added',
   'members removed',
   'conf changes refused',
+  'request copies refused',
   'leadership transfers',
   'peer-down reports',
   'false peer-down reports',

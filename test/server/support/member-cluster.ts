@@ -18,7 +18,13 @@ import { FakeClock } from '../../support/fake-clock.js';
 import { MemoryLogStore } from '../../support/memory-log-store.js';
 import { Random } from '../../sim/random.js';
 
-/** Elections go the same way on every run. */
+/**
+ * Elections go the same way on every run. A disk started again (a restart, in this cluster or a
+ * new one) gets another seed: a process's run id comes from its random source, and a restarted
+ * member must not draw its previous process's.
+ */
+const launchesOf = new WeakMap<MemoryLogStore, number>();
+
 function seeded(seed: number): () => number {
   const rng = new Random(seed);
   return () => rng.next();
@@ -85,6 +91,11 @@ export class FakeNetwork {
 
   detach(id: string): void {
     this.ends.delete(id);
+  }
+
+  /** Cuts the link from `from` to `to` only: `to` hears nothing from `from`. */
+  cutLink(from: string, to: string): void {
+    this.cut.add(`${from}>${to}`);
   }
 
   /** Cuts every link between `id` and the others, both ways. */
@@ -186,6 +197,8 @@ export class MemberCluster {
 
   /** Starts a member (a founder, or a newcomer with the identity the cluster gave it) on a fresh disk. */
   async launch(config: MemberConfig, identity: IdentityMeta, log = new MemoryLogStore(identity.bootstrap)): Promise<RunningMember> {
+    const launches = launchesOf.get(log) ?? 0;
+    launchesOf.set(log, launches + 1);
     const metrics = new MemberMetrics({ memberId: identity.memberId, processMetrics: false });
     const running: RunningMember = { name: config.name, identity, member: undefined!, log, metrics, fatal: [], removed: false };
     running.member = new Member({
@@ -194,7 +207,7 @@ export class MemberCluster {
       loaded: log.load(),
       log,
       clock: this.clock,
-      random: seeded(this.members.length + 1),
+      random: seeded(this.members.length + 1 + 1000 * launches),
       logger: silent,
       metrics,
       peers: (handlers) => this.net.attach(identity.memberId, handlers),
