@@ -53,6 +53,7 @@ function certAllows(cert: X509Certificate, host: string): boolean {
 export class ClientListeners {
   private readonly sockets = new Set<Socket>();
   private unsubscribe: (() => void) | undefined;
+  private closed: Promise<unknown> | undefined;
 
   private constructor(
     private readonly servers: Server[],
@@ -83,12 +84,22 @@ export class ClientListeners {
     return this.servers.map((s) => s.address() as AddressInfo);
   }
 
+  /**
+   * Stops accepting connections and closes idle keep-alive ones; a request already sent is still
+   * answered (the member hands over and drains meanwhile). close() then drops the rest.
+   */
+  stopAccepting(): void {
+    if (this.closed) return;
+    this.unsubscribe?.();
+    this.closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    for (const s of this.servers) s.closeIdleConnections();
+  }
+
   /** Stops accepting, then drops every connection, handshaking or not (long polls included). */
   async close(): Promise<void> {
-    this.unsubscribe?.();
-    const closed = this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
+    this.stopAccepting();
     for (const socket of this.sockets) socket.destroy();
-    await Promise.all(closed);
+    await this.closed;
   }
 
   private async listen(url: string): Promise<void> {

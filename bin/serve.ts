@@ -105,6 +105,10 @@ export async function serve(config: MemberConfig): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ reason }, 'stopping');
+    // Requests already sent are answered, through the new leader if this member led: only then
+    // are the remaining connections (long polls) dropped and the member stopped.
+    listeners?.stopAccepting();
+    await member.handOver();
     await listeners?.close();
     await app.close();
     clientMaterial?.close();

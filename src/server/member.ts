@@ -10,15 +10,14 @@ import type { LoadedState } from '../storage/durable-log.js';
 import { REMOVED_MEMBER_REFUSAL } from '../transport/peer-transport.js';
 import type { MemberConfig } from './config.js';
 import { memberAuth } from './auth-apply.js';
-import { peerMembersHandler } from './peer-members.js';
+import { memberPeerHandlers } from './member-peer-handlers.js';
 import { ClusterClock } from './cluster-clock.js';
 import { clusterVersion } from './cluster-version.js';
 import { checkHealth } from './health.js';
 import { driverEvents } from './driver-events.js';
-import { JOIN_INFO_REQUEST, joinInfoFor } from './identity.js';
 import { formatId } from './ids.js';
 import type { IdentityMeta } from './identity.js';
-import { handOverLeadership } from './leadership-transfer.js';
+import { handOverAndDrain } from './graceful-stop.js';
 import { LeaderTracker } from './leader-tracker.js';
 import type { Logger } from './logger.js';
 import type { MemberInfo, MemberService, RaftIndexes, RequestMetrics, WatchHandle } from './member-service.js';
@@ -80,6 +79,7 @@ export class Member implements MemberService {
   private readonly version: LeaderLoop;
   private readonly peers: PeerNetwork;
   private stopping = false;
+  private handingOver: Promise<void> | undefined;
   readonly requestMetrics: RequestMetrics;
   /** Resolves true once this member's attributes are published (clients may be served), false if it stopped first. */
   ready: Promise<boolean> = Promise.resolve(false);
@@ -123,21 +123,7 @@ export class Member implements MemberService {
       onRestored: (settled) => this.proposer.restored(settled),
     }, undefined, metrics.store);
     this.auth = memberAuth(() => this.sm.auth, this.proposer);
-    this.peers = opts.peers({
-      onMessages: (msgs) => this.driver.step(msgs),
-      onRequest: async (kind, body) => {
-        if (kind !== JOIN_INFO_REQUEST) throw new Error(`unknown peer request ${kind}`);
-        return joinInfoFor(body, identity, this.sm.membership);
-      },
-      isRemoved: (id) => this.sm.membership.isRemoved(id),
-      onHttp: peerMembersHandler(identity.clusterId, () => this.sm.membership.list()),
-      onRefused: (_peer, reason) => {
-        if (reason === REMOVED_MEMBER_REFUSAL) this.changes.reportRemoved();
-      },
-      onSnapshotStatus: (to, ok) => this.driver.withNode((n) => n.reportSnapshot(to, ok)),
-      onUnreachable: (id) => this.driver.withNode((n) => n.reportUnreachable(id)),
-      onPeerDown: (id) => this.driver.withNode((n) => n.reportPeerDown(id)),
-    });
+    this.peers = opts.peers(memberPeerHandlers({ identity, driver: () => this.driver, membership: () => this.sm.membership, changes: () => this.changes }));
     this.changes = new MembershipChanges({
       selfId: this.memberId,
       clock,
@@ -271,29 +257,41 @@ export class Member implements MemberService {
   raftStatus = (): object => raftStatusJSON(this.driver.node.status());
 
   // ---- lifecycle ----
-  /** SIGTERM: hand leadership to a caught-up peer if leader, flush what is in flight, close. */
+  /** SIGTERM, first step: stop the leader's loops, hand leadership over, and answer what is in flight (see graceful-stop.ts). */
+  handOver(): Promise<void> {
+    this.handingOver ??= this.handOverOnce();
+    return this.handingOver;
+  }
+
+  /** Closes what handOver left: raft, peers, and any request still waiting (etcd's "server stopped"). */
   async stop(): Promise<void> {
     if (this.stopping) return;
     this.stopping = true;
-    this.ttl.stop();
-    this.version.stop();
-    this.changes.stop();
-    if (this.leader.isLeader) {
-      await handOverLeadership({
-        selfId: this.memberId,
-        withNode: (fn) => this.driver.withNode(fn),
-        status: () => this.driver.node.status(),
-        isLearner: (id) => this.sm.membership.get(id)?.isLearner === true,
-        leader: this.leader,
-        clock: this.clock,
-        timeoutMs: this.opts.config.electionTimeoutMs,
-        logger: this.opts.logger,
-      });
-    }
+    await this.handOver();
     await this.driver.stop();
     await this.peers.stop();
     const stopped = new EtcdError(ErrorCode.RaftInternal, 'etcdserver: server stopped');
     this.proposer.stop(stopped);
     this.reads.failAll(stopped);
+  }
+
+  private async handOverOnce(): Promise<void> {
+    this.ttl.stop();
+    this.version.stop();
+    this.changes.stop();
+    const { config, logger } = this.opts;
+    await handOverAndDrain({
+      selfId: this.memberId,
+      isLeader: () => this.leader.isLeader,
+      withNode: (fn) => this.driver.withNode(fn),
+      status: () => this.driver.node.status(),
+      isLearner: (id) => this.sm.membership.get(id)?.isLearner === true,
+      leader: this.leader,
+      clock: this.clock,
+      timeoutMs: config.electionTimeoutMs,
+      inFlight: () => this.proposer.pending + this.reads.pending,
+      drainMs: 2 * config.electionTimeoutMs,
+      logger,
+    });
   }
 }

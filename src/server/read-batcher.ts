@@ -46,6 +46,11 @@ export class ReadBatcher {
     opts.contact.onCutOff(() => this.failAll(timeoutError(TIMED_OUT_CONNECTION_LOST)));
   }
 
+  /** Quorum reads not yet answered. */
+  get pending(): number {
+    return this.queued.length + (this.round?.reads.length ?? 0) + this.waitingApply.reduce((n, w) => n + w.reads.length, 0);
+  }
+
   read(): Promise<void> {
     if (this.opts.contact.cutOff) return Promise.reject(timeoutError(TIMED_OUT_CONNECTION_LOST));
     return new Promise<void>((resolve, reject) => {
