@@ -37,6 +37,7 @@ export interface RunOptions {
   quorumReads?: boolean;
   endpointChoice?: EndpointChoice;
   abortRate?: number;
+  unsafeRetries?: boolean;
   log?: (line: string) => void;
 }
 
@@ -47,6 +48,8 @@ export interface RunReport {
   indeterminate: number;
   notSent: number;
   aborted: number;
+  /** Writes the client sent twice (the unsafeRetries self-check). */
+  resent: number;
   appends: { sent: number; acknowledged: number; listed: number };
   verdict: HistoryVerdict;
   lost: Operation[];
@@ -78,7 +81,7 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
     const from = (await storeIndex(endpoints[0]!)) + 1;
     const watchers = ['w1', 'w2'].map((name, k) => new PrefixWatcher(name, endpoints, DIR, new Random(opts.seed * 7919 + k), clock, (i) => processes.isRunning(i)));
     for (const w of watchers) w.start(from);
-    const workload = new Workload({ endpoints, clients: opts.clients ?? 10, keys, queueDir: QUEUE, seed: opts.seed, timeoutMs: 3000, clock, quorumReads: opts.quorumReads, endpointChoice: opts.endpointChoice, abortRate: opts.abortRate });
+    const workload = new Workload({ endpoints, clients: opts.clients ?? 10, keys, queueDir: QUEUE, seed: opts.seed, timeoutMs: 3000, clock, quorumReads: opts.quorumReads, endpointChoice: opts.endpointChoice, abortRate: opts.abortRate, unsafeRetries: opts.unsafeRetries });
     const nemesis = new Nemesis(cluster, rnd, clock, () => watchers.map((w) => w.member));
     workload.start();
     await nemesis.run(clock.ms() + opts.timeMs, opts.kinds ?? FAULT_KINDS);
@@ -129,6 +132,7 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
       indeterminate: workload.ops.filter((o) => o.output === undefined).length,
       notSent: workload.notSent,
       aborted: workload.aborted,
+      resent: workload.resent,
       appends: { sent: workload.appends.length, acknowledged: workload.appends.filter((a) => a.output).length, listed: queue.length },
       verdict, lost, anomalies, watchers: watcherSummaries, convergence, crashes, stale,
       faults: nemesis.counts,

@@ -8,6 +8,8 @@
 //   JEPSEN_KINDS    e.g. isolate-leader,kill: only these, in every run
 //   JEPSEN_ENDPOINTS fixed: client c always asks member c mod n (default: a random member per operation)
 //   JEPSEN_QUORUM_READS=false checks the checker: reads without quorum=true must be caught as stale
+//   JEPSEN_UNSAFE_RETRIES=true checks the duplicate checks: a write whose outcome is unknown is
+//                   sent again as the same operation, and writes applied twice must be caught
 import { expect, it } from 'vitest';
 import { Random } from '../sim/random.js';
 import { runJepsen } from './jepsen-run.js';
@@ -20,6 +22,7 @@ const seed = Number(process.env.JEPSEN_SEED ?? Math.floor(Math.random() * 2 ** 3
 const chosenKinds = process.env.JEPSEN_KINDS ? (process.env.JEPSEN_KINDS.split(',') as FaultKind[]) : undefined;
 for (const k of chosenKinds ?? []) if (!FAULT_KINDS.includes(k)) throw new Error(`JEPSEN_KINDS: unknown kind ${k} (kinds: ${FAULT_KINDS.join(', ')})`);
 const quorumReads = process.env.JEPSEN_QUORUM_READS !== 'false';
+const unsafeRetries = process.env.JEPSEN_UNSAFE_RETRIES === 'true';
 const endpointChoice = (process.env.JEPSEN_ENDPOINTS ?? 'random') as EndpointChoice;
 const sizes = process.env.JEPSEN_MEMBERS ? [Number(process.env.JEPSEN_MEMBERS)] : [3, 5];
 
@@ -38,7 +41,7 @@ sizes.forEach((members, run) => {
   const budgetMs = (runSeconds + 300) * 1000;
   it(`${members} members: linearizable, durable, every write applied once, convergent (seed ${seed}, ${runSeconds} s: ${kinds.join(', ')})`, async () => {
     console.log(`jepsen: seed ${seed}, ${members} members, ${runSeconds} s of faults (rerun: JEPSEN_SEED=${seed} JEPSEN_TIME=${seconds} npx vitest run test/jepsen/jepsen.test.ts)`);
-    const report = await runJepsen({ seed, members, timeMs: runSeconds * 1000, kinds, quorumReads, endpointChoice, log: (line) => console.log(line) });
+    const report = await runJepsen({ seed, members, timeMs: runSeconds * 1000, kinds, quorumReads, endpointChoice, unsafeRetries, log: (line) => console.log(line) });
     console.log(report.summary);
     expect(report.ok, report.summary).toBe(true);
   }, budgetMs);

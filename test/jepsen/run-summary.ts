@@ -31,7 +31,7 @@ export function watcherSummary(w: PrefixWatcher, caughtUp: boolean): WatcherSumm
 export function summarize(r: Omit<RunReport, 'summary'>, keys: number): string {
   const shown = r.anomalies.slice(0, 10).map((a) => `\n    ${a.kind}: ${a.detail}`).join('');
   return [
-    `seed ${r.seed}, ${r.members} members: ${r.ok ? 'OK' : 'FAILED'} — ${r.ops} operations (${r.indeterminate} indeterminate, ${r.notSent} refused) on ${keys} keys; ${r.aborted} writes abandoned by their client once sent`,
+    `seed ${r.seed}, ${r.members} members: ${r.ok ? 'OK' : 'FAILED'} — ${r.ops} operations (${r.indeterminate} indeterminate, ${r.notSent} refused) on ${keys} keys; ${r.aborted} writes abandoned by their client once sent${r.resent ? `; ${r.resent} writes with unknown outcome sent AGAIN (unsafe retries: a self-check)` : ''}`,
     `  faults: ${[...r.faults].map(([k, n]) => `${k}×${n}`).join(', ')}`,
     `  ${formatVerdict(r.verdict)}`,
     `  lost acknowledged writes: ${r.lost.length}${r.lost.length ? ` (${r.lost.slice(0, 5).map((o) => `#${o.id} ${o.key} @${(o.output as { index: number }).index}`).join(', ')})` : ''}`,

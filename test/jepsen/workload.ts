@@ -42,6 +42,12 @@ export interface WorkloadOptions {
   endpointChoice?: EndpointChoice;
   /** Share of writes the client disconnects from after sending (0.02 by default). */
   abortRate?: number;
+  /**
+   * A self-check of the duplicate checks: a write whose outcome is unknown is sent once more, as
+   * the same operation, as a careless client library would. When the first was applied, the
+   * run must fail (a value applied twice, or a create answered 105 although it was applied).
+   */
+  unsafeRetries?: boolean;
 }
 
 interface Knowledge {
@@ -57,6 +63,8 @@ export class Workload {
   readonly defaultReads: DefaultRead[] = [];
   notSent = 0;
   aborted = 0;
+  /** Writes sent a second time (unsafeRetries). */
+  resent = 0;
   private running = false;
   private loops: Promise<void>[] = [];
 
@@ -87,17 +95,23 @@ export class Workload {
         continue;
       }
       const abortAfterMs = rnd.next() < (this.opts.abortRate ?? 0.02) ? Math.floor(rnd.next() * 20) : undefined;
+      const issue = (to: number, abort: number | undefined): Promise<Reply> =>
+        step.kind === 'append'
+          ? v2Request(endpoints[to]!, 'POST', this.opts.queueDir, { value }, timeoutMs, abort)
+          : send(endpoints[to]!, key, step.input, timeoutMs, this.opts.quorumReads ?? true, step.input.f === 'get' ? undefined : abort);
       const call = clock.now();
-      const reply = step.kind === 'append'
-        ? await v2Request(endpoints[member]!, 'POST', this.opts.queueDir, { value }, timeoutMs, abortAfterMs)
-        : await send(endpoints[member]!, key, step.input, timeoutMs, this.opts.quorumReads ?? true, step.input.f === 'get' ? undefined : abortAfterMs);
-      const ret = clock.now();
+      let reply = await issue(member, abortAfterMs);
       if (reply.kind === 'not-sent') {
         this.notSent++;
         await sleep(endpoints.length > 1 && this.opts.endpointChoice !== 'fixed' ? 10 : 100);
         continue;
       }
       if (reply.kind === 'unknown' && reply.error.startsWith('client disconnected')) this.aborted++;
+      if (this.opts.unsafeRetries && reply.kind === 'unknown' && !(step.kind === 'op' && step.input.f === 'get')) {
+        this.resent++;
+        reply = await issue((member + 1) % endpoints.length, undefined);
+      }
+      const ret = clock.now();
       const definite = step.kind === 'append' ? this.recordAppend(c, member, value, reply, call, ret) : this.recordOp(c, member, key, step.input, reply, call, ret, known);
       await sleep(definite ? rnd.next() * 5 : 50);
     }
