@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run jepsen -- --time 600 --seed N [--members 3|5] [--kinds kill,replace-member] [--endpoints fixed]`:
+// `npm run jepsen -- --time 600 --seed N [--members 3|5] [--kinds kill,replace-member] [--endpoints fixed|random|mixed]`:
 // runs test/jepsen/jepsen.test.ts through vitest with JEPSEN_* set (the test reads them), after
 // the npm script has built dist/. Without --members, a three- and a five-member run share the
 // time and the fault kinds; with it, one run of that size gets all of both.

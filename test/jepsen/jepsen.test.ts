@@ -6,7 +6,8 @@
 //   JEPSEN_SEED     the seed (random by default; printed)
 //   JEPSEN_MEMBERS  3 or 5: one run of that size, with every kind
 //   JEPSEN_KINDS    e.g. isolate-leader,kill: only these, in every run
-//   JEPSEN_ENDPOINTS fixed: client c always asks member c mod n (default: a random member per operation)
+//   JEPSEN_ENDPOINTS fixed (client c always asks member c mod n), random (a random member per
+//                   operation) or mixed (half the clients each way; the default)
 //   JEPSEN_QUORUM_READS=false checks the checker: reads without quorum=true must be caught as stale
 //   JEPSEN_UNSAFE_RETRIES=true checks the duplicate checks: a write whose outcome is unknown is
 //                   sent again as the same operation, and writes applied twice must be caught
@@ -23,7 +24,7 @@ const chosenKinds = process.env.JEPSEN_KINDS ? (process.env.JEPSEN_KINDS.split('
 for (const k of chosenKinds ?? []) if (!FAULT_KINDS.includes(k)) throw new Error(`JEPSEN_KINDS: unknown kind ${k} (kinds: ${FAULT_KINDS.join(', ')})`);
 const quorumReads = process.env.JEPSEN_QUORUM_READS !== 'false';
 const unsafeRetries = process.env.JEPSEN_UNSAFE_RETRIES === 'true';
-const endpointChoice = (process.env.JEPSEN_ENDPOINTS ?? 'random') as EndpointChoice;
+const endpointChoice = (process.env.JEPSEN_ENDPOINTS ?? 'mixed') as EndpointChoice;
 const sizes = process.env.JEPSEN_MEMBERS ? [Number(process.env.JEPSEN_MEMBERS)] : [3, 5];
 
 /** The kinds each run gets: all (or the chosen ones) for a single run; else dealt alternately from a seeded shuffle. */
