@@ -120,7 +120,8 @@ export class Nemesis implements FaultTools {
         return this.killFor(await this.minority(), holdMs, '');
       case 'kill-watched': {
         const watched = this.watchedMembers().filter((i) => i >= 0);
-        return watched.length > 0 ? this.killFor([this.pick(watched)], holdMs, ', which a watcher is polling') : this.killFor([this.pick(all)], holdMs, ' (no watcher polling now)');
+        if (watched.length === 0) return this.killFor([this.pick(all)], holdMs, ' (no watcher polling now)');
+        return this.killFor([this.pick(watched)], holdMs, ', which a watcher is polling');
       }
       case 'pause': {
         const xs = await this.minority();
