@@ -89,6 +89,8 @@ export class ProcessCluster {
   readonly crashes: Crash[] = [];
   /** fetch that reaches the client URLs (with the harness's client certificate over https). */
   readonly fetch: Fetch;
+  /** Processes whose exit by themselves the caller provoked (see expectExit). */
+  private readonly expectedExits = new Set<ChildProcess>();
 
   private constructor(
     readonly settings: Settings,
@@ -194,6 +196,16 @@ export class ProcessCluster {
   /** `headers` go with the member add (credentials, once v2 auth is on). */
   async join(via: number, headers: Record<string, string> = {}): Promise<number> {
     const i = await this.newSlot();
+    await this.addAndStart(i, via, headers);
+    return i;
+  }
+
+  /**
+   * Adds slot i's member through `via`'s /v2/members and starts it to join (state "existing"):
+   * a new slot, or one whose member was removed and whose data dir was emptied (a replacement
+   * on the same addresses). Resolves with the id the cluster gave it.
+   */
+  async addAndStart(i: number, via: number, headers: Record<string, string> = {}): Promise<string> {
     const m = this.members[i]!;
     // As etcd, a member refuses to add one until every voter has been connected for 5 s
     // (--strict-reconfig-check): an operator's script, like this one, asks again.
@@ -212,7 +224,7 @@ export class ProcessCluster {
     const { members } = (await (await this.fetch(`${this.url(via)}/v2/members`)).json()) as { members: { name: string; peerURLs: string[] }[] };
     m.joinCluster = members.map((x) => `${x.name || m.name}=${x.peerURLs[0]}`).join(',');
     this.spawn(i);
-    return i;
+    return (JSON.parse(answer) as { id: string }).id;
   }
 
   /** The server's command line for member i, `once` last (flags for this start only). */
@@ -257,6 +269,7 @@ export class ProcessCluster {
     proc.once('exit', (code, signal) => {
       if (m.proc !== proc) return; // killed by kill(): intended
       m.paused = false;
+      if (this.expectedExits.delete(proc)) return;
       this.crashes.push({ member: m.name, code, signal, tail: this.logs(i).slice(-4000) });
     });
     m.proc = proc;
@@ -304,6 +317,12 @@ export class ProcessCluster {
     clearTimeout(timer);
     if (how.signal === 'SIGKILL') throw new Error(`${m.name} did not exit within ${timeoutMs} ms of SIGTERM\n${lastLines(m.output.join(''), 15).join('\n')}`);
     return how;
+  }
+
+  /** Member i's coming exit by itself is one the caller provoked (it is being removed): not a crash. */
+  expectExit(i: number): void {
+    const proc = this.members[i]!.proc;
+    if (proc) this.expectedExits.add(proc);
   }
 
   /** Resolves with the exit code once member i's process exits by itself (it was told to, or refused). */

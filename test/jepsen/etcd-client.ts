@@ -1,6 +1,8 @@
 // The workload's v2 client: one request, classified as a definite answer or an indeterminate one.
 // A refused connection means the request was never sent (a definite "did not happen"); a
-// timeout, reset or server error (5xx, raft errors) leaves the outcome unknown.
+// timeout, reset or server error (5xx, raft errors) leaves the outcome unknown — as does a
+// request the client itself gives up on once sent (`abortAfterMs`: a client that disconnects
+// mid-request).
 import { request } from 'node:http';
 
 export type Reply =
@@ -8,11 +10,14 @@ export type Reply =
   | { kind: 'not-sent'; error: string }
   | { kind: 'unknown'; error: string };
 
-export function v2Request(base: string, method: 'GET' | 'PUT' | 'DELETE', key: string, params: Record<string, string | number | boolean>, timeoutMs: number): Promise<Reply> {
+export type Method = 'GET' | 'PUT' | 'POST' | 'DELETE';
+
+export function v2Request(base: string, method: Method, key: string, params: Record<string, string | number | boolean>, timeoutMs: number, abortAfterMs?: number): Promise<Reply> {
   const form = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) form.set(k, String(v));
-  const body = method === 'PUT' ? form.toString() : '';
-  const query = method !== 'PUT' && [...form.keys()].length > 0 ? `?${form}` : '';
+  const hasBody = method === 'PUT' || method === 'POST';
+  const body = hasBody ? form.toString() : '';
+  const query = !hasBody && [...form.keys()].length > 0 ? `?${form}` : '';
   const url = new URL(`${base}/v2/keys${key}${query}`);
   return new Promise((resolve) => {
     let settled = false;
@@ -27,7 +32,7 @@ export function v2Request(base: string, method: 'GET' | 'PUT' | 'DELETE', key: s
       {
         method,
         agent: false, // a fresh connection per request: no stale keep-alive sockets after a kill
-        headers: method === 'PUT' ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {},
+        headers: hasBody ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {},
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -50,6 +55,13 @@ export function v2Request(base: string, method: 'GET' | 'PUT' | 'DELETE', key: s
       req.destroy();
     }, timeoutMs);
     req.on('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? { kind: 'not-sent', error: err.code } : { kind: 'unknown', error: err.code ?? err.message }));
+    if (abortAfterMs !== undefined) {
+      // 'finish': the whole request has been handed to the kernel; the member may or may not act on it.
+      req.once('finish', () => setTimeout(() => {
+        done({ kind: 'unknown', error: `client disconnected ${abortAfterMs} ms after sending` });
+        req.destroy();
+      }, abortAfterMs));
+    }
     req.end(body);
   });
 }

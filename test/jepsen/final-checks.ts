@@ -38,6 +38,33 @@ export async function waitForConvergence(endpoints: string[], timeoutMs: number)
   return { converged: false, afterMs: Date.now() - started, members };
 }
 
+/** The store's X-Etcd-Index as `endpoint` answers it (where a watch from before the workload starts). */
+export async function storeIndex(endpoint: string): Promise<number> {
+  const r = await v2Request(endpoint, 'GET', '/', {}, 10000);
+  if (r.kind !== 'answer' || !(r.etcdIndex >= 0)) throw new Error(`no store index from ${endpoint}: ${JSON.stringify(r).slice(0, 200)}`);
+  return r.etcdIndex;
+}
+
+/**
+ * A last write after the faults, under the watched directory: once a watcher has seen it, it
+ * has seen every write before. Tried until acknowledged; every try is recorded (client -1), as
+ * an unanswered one may still be applied.
+ */
+export async function writeSentinel(endpoint: string, key: string, clock: RunClock, firstId: number, timeoutMs: number): Promise<Operation[]> {
+  const out: Operation[] = [];
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const input = { f: 'set' as const, value: `end-${out.length + 1}` };
+    const call = clock.now();
+    const reply = await v2Request(endpoint, 'PUT', key, { value: input.value }, 10000);
+    const output = reply.kind === 'answer' ? classify(input, reply) : undefined;
+    if (reply.kind !== 'not-sent') out.push({ id: firstId + out.length, client: -1, key, input, output, call, ret: output ? clock.now() : Infinity, note: 'end of run' });
+    if (output?.ok) return out;
+    await sleep(500);
+  }
+  throw new Error(`the end-of-run write to ${key} was not acknowledged in ${timeoutMs} ms`);
+}
+
 /** One quorum read per key after the run, recorded like any other operation (client -1). */
 export async function finalReads(endpoint: string, keys: string[], clock: RunClock, firstId: number): Promise<Operation[]> {
   const out: Operation[] = [];

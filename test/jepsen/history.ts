@@ -35,6 +35,22 @@ export interface Operation {
   note?: string;
 }
 
+/**
+ * A POST to the queue directory: etcd creates an in-order key (named by its index) holding the
+ * value. Kept apart from the per-key operations: it is checked against the directory's listing
+ * and the watched events, not by the linearizability search.
+ */
+export interface AppendOp {
+  id: number;
+  client: number;
+  value: string;
+  /** The key and index the member answered with; undefined: indeterminate. */
+  output: { key: string; index: number } | undefined;
+  call: number;
+  ret: number;
+  note?: string;
+}
+
 export function isIndeterminate(op: Operation): boolean {
   return op.output === undefined;
 }

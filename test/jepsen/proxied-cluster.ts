@@ -1,4 +1,4 @@
-// Three (or more) real raftkv processes (the harness's ProcessCluster, with proxied peers) whose
+// Three, five (or any number of) real raftkv processes (the harness's ProcessCluster, with proxied peers) whose
 // peer links all run through FaultProxies owned by the test: member j listens for peers on a
 // private port and advertises its proxy's port, which every member (j included) dials. Kill -9,
 // pause and restart act on `processes`; partitions act on the proxies.
@@ -18,6 +18,11 @@ export class ProxiedCluster {
     /** The member ids as the transport's Hello names them (16 hex digits), by member index. */
     readonly ids: string[],
   ) {}
+
+  /** Member i was replaced (removed, added back on an empty data dir) and has a new id. */
+  setId(i: number, id: string): void {
+    this.ids[i] = id.padStart(16, '0');
+  }
 
   static async start(size = 3, heartbeatMs = 50, electionMs = 500, snapshotCount?: number): Promise<ProxiedCluster> {
     const processes = await ProcessCluster.create({
