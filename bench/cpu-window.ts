@@ -7,8 +7,8 @@ import { busyCores, processCpuSeconds, readMachineTicks } from './harness/proc-c
 
 export interface CpuWindow {
   wallSeconds: number;
-  /** Summed over every member process. */
-  memberCpuSeconds: number;
+  /** Each member process's, in the order of the pids given. */
+  memberCpuSeconds: number[];
   /** Cores the whole machine kept busy, members, generator and everything else alike. */
   machineBusyCores: number;
   /** The 1-minute load average at the window's end. */
@@ -17,7 +17,7 @@ export interface CpuWindow {
 
 /** Reads the CPU time of `memberPids` and of the machine now and again after `durationMs`. */
 export async function measureCpuWindow(memberPids: number[], durationMs: number): Promise<CpuWindow> {
-  const members = (): number => memberPids.reduce((sum, pid) => sum + processCpuSeconds(pid), 0);
+  const members = (): number[] => memberPids.map(processCpuSeconds);
   const machineBefore = readMachineTicks();
   const membersBefore = members();
   const startedAt = performance.now();
@@ -26,7 +26,7 @@ export async function measureCpuWindow(memberPids: number[], durationMs: number)
   const wallSeconds = (performance.now() - startedAt) / 1000;
   return {
     wallSeconds,
-    memberCpuSeconds: membersAfter - membersBefore,
+    memberCpuSeconds: membersAfter.map((after, i) => after - membersBefore[i]!),
     machineBusyCores: busyCores(machineBefore, readMachineTicks(), cpus().length),
     loadAverage: loadavg()[0]!,
   };

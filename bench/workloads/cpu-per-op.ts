@@ -67,10 +67,14 @@ async function measure(ctx: WorkloadContext, c: CpuCase, label: string): Promise
   return { result, cpu: await cpu };
 }
 
+const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
+const memberCores = (run: Run): number => sum(run.cpu.memberCpuSeconds) / run.cpu.wallSeconds;
 const microsPerOp = (run: Run): number =>
-  cpuMicrosPerOp({ cpuSeconds: run.cpu.memberCpuSeconds, wallSeconds: run.cpu.wallSeconds }, run.result);
+  cpuMicrosPerOp({ cpuSeconds: sum(run.cpu.memberCpuSeconds), wallSeconds: run.cpu.wallSeconds }, run.result);
+const generatorCores = (run: Run): number => run.result.cpuSeconds / run.result.seconds;
 
-function outcome(name: string, rate: number, runs: Run[]): CaseOutcome {
+/** `members` names the members in the order of the runs' CPU figures; `leader` is one of them. */
+function outcome(name: string, rate: number, members: string[], leader: string, runs: Run[]): CaseOutcome {
   const perRun = runs.map(microsPerOp);
   const med = (pick: (run: Run) => number): number => median(runs.map(pick));
   const jobNotes: Notes = {};
@@ -82,12 +86,15 @@ function outcome(name: string, rate: number, runs: Run[]): CaseOutcome {
     runs: runs.map((run) => run.result),
     cpu: { offeredPerSec: rate, microsPerOp: median(perRun) },
     notes: {
-      'CPU µs/op': median(perRun),
-      'µs/op per run': perRun.map((x) => x.toFixed(0)).join('/'),
+      'CPU µs/op per run': perRun.map((x) => x.toFixed(0)).join('/'),
       ...jobNotes,
-      'member cores': med((run) => run.cpu.memberCpuSeconds / run.cpu.wallSeconds),
-      'generator cores': med((run) => run.result.cpuSeconds / run.result.seconds),
+      'member cores': med(memberCores),
+      [`cores of ${members.join('/')}`]: members.map((_, m) => med((run) => run.cpu.memberCpuSeconds[m]! / run.cpu.wallSeconds).toFixed(2)).join('/'),
+      leader,
+      'generator cores': med(generatorCores),
       'machine busy cores': med((run) => run.cpu.machineBusyCores),
+      // Other jobs on a shared machine, the harness and the kernel's own work.
+      'other cores': med((run) => run.cpu.machineBusyCores - memberCores(run) - generatorCores(run)),
       'load avg': med((run) => run.cpu.loadAverage),
     },
   };
@@ -109,7 +116,11 @@ export const cpuPerOp: AlternatingWorkload = {
         const order = pair % 2 === 1 ? [...ctxs.keys()] : [...ctxs.keys()].reverse();
         for (const i of order) runs[i]!.push(await measure(ctxs[i]!, c, `${c.name} at ${rate}/s, run ${pair}/${pairs}`));
       }
-      ctxs.forEach((_, i) => outcomes[i]!.push(outcome(`${c.name} at ${rate.toLocaleString('en-US')}/s`, rate, runs[i]!)));
+      for (const [i, ctx] of ctxs.entries()) {
+        const { members } = ctx.cluster;
+        const leader = members[await ctx.cluster.waitForLeader()]!.name;
+        outcomes[i]!.push(outcome(`${c.name} at ${rate.toLocaleString('en-US')}/s`, rate, members.map((m) => m.name), leader, runs[i]!));
+      }
     }
     return outcomes;
   },
