@@ -1,6 +1,7 @@
 // Counts one load job's operations in the worker: a warm-up whose operations are discarded, a
 // measured window (fixed length, or until the job says it is finished), latencies, errors, an
-// optional throughput/p99 timeline, and progress reports to the harness.
+// optional throughput/p99 timeline, progress reports to the harness, and the CPU the worker itself
+// used while measuring (the load generator's, to keep apart from the members').
 import { Histogram } from './latency.js';
 import type { FromWorker, LoadResult, Notes, TimelineWindow, Timing } from './load-protocol.js';
 
