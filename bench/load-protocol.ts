@@ -30,6 +30,8 @@ export interface LoadResult {
   timeline?: TimelineWindow[];
   /** Epoch ms at which measuring began, to place harness events on the timeline. */
   measureStartedAt: number;
+  /** CPU seconds the load worker itself used while measuring (0 if it finished first). */
+  cpuSeconds: number;
   /** Harness events (the failover's faults) to mark on the timeline. */
   events?: TimelineEvent[];
 }

@@ -23,6 +23,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --concurrency <list>   replaces the concurrency levels of writes and reads, e.g. 1,64
   --big                  memory workload with 1,000,000 keys instead of 100,000
   --failovers <n>        leaders the failover workload takes down per case (default 5)
+  --rate <ops/s>         operations a second the cpu workload offers, open-loop (default 1000)
+  --pairs <n>            cpu workload: runs per target of each case, alternating targets (default 3)
   --results-dir <dir>    where the JSON and SVG go (default bench/results)
 `;
 
@@ -48,6 +50,8 @@ export function parseOptions(argv: string[]): CliOptions | undefined {
       concurrency: { type: 'string' },
       big: { type: 'boolean', default: false },
       failovers: { type: 'string', default: '5' },
+      rate: { type: 'string', default: '1000' },
+      pairs: { type: 'string', default: '3' },
       'results-dir': { type: 'string', default: resolve(import.meta.dirname, '../../bench/results') },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -67,6 +71,8 @@ export function parseOptions(argv: string[]): CliOptions | undefined {
     concurrency: values.concurrency?.split(',').map((c) => Math.round(positive('concurrency', c))),
     big: values.big,
     failovers: Math.round(positive('failovers', values.failovers)),
+    rate: positive('rate', values.rate),
+    pairs: Math.round(positive('pairs', values.pairs)),
     resultsDir: resolve(values['results-dir']),
   };
 }

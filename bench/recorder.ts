@@ -1,6 +1,7 @@
 // Counts one load job's operations in the worker: a warm-up whose operations are discarded, a
 // measured window (fixed length, or until the job says it is finished), latencies, errors, an
-// optional throughput/p99 timeline, and progress reports to the harness.
+// optional throughput/p99 timeline, progress reports to the harness, and the CPU the worker itself
+// used while measuring (the load generator's, to keep apart from the members').
 import { Histogram } from './latency.js';
 import type { FromWorker, LoadResult, Notes, TimelineWindow, Timing } from './load-protocol.js';
 
@@ -21,6 +22,9 @@ export class Recorder {
   private finishedAt: number | undefined;
   private warmupOps = 0;
   private progress: NodeJS.Timeout | undefined;
+  /** This process's CPU when measuring began, and the CPU it used since, once finished. */
+  private cpuAtMeasureStart: NodeJS.CpuUsage | undefined;
+  private measuredCpu: NodeJS.CpuUsage | undefined;
 
   constructor(
     private readonly timing: Timing,
@@ -31,7 +35,10 @@ export class Recorder {
     this.startedAt = Date.now();
     this.measureStartedAt = this.startedAt + this.timing.warmupMs;
     if (this.timing.durationMs !== undefined) this.endAt = this.measureStartedAt + this.timing.durationMs;
-    setTimeout(() => this.send({ type: 'measuring' }), this.timing.warmupMs).unref();
+    setTimeout(() => {
+      this.cpuAtMeasureStart = process.cpuUsage();
+      this.send({ type: 'measuring' });
+    }, this.timing.warmupMs).unref();
     this.progress = setInterval(() => this.reportProgress(), PROGRESS_EVERY_MS);
   }
 
@@ -51,6 +58,7 @@ export class Recorder {
     if (this.finishedAt !== undefined) return;
     this.finishedAt = Date.now();
     clearInterval(this.progress);
+    if (this.cpuAtMeasureStart) this.measuredCpu = process.cpuUsage(this.cpuAtMeasureStart);
   }
 
   /** One successful operation that began at `startedAt`, a performance.now() reading. */
@@ -113,6 +121,7 @@ export class Recorder {
       notes,
       timeline,
       measureStartedAt: this.measureStartedAt,
+      cpuSeconds: this.measuredCpu ? (this.measuredCpu.user + this.measuredCpu.system) / 1e6 : 0,
     };
   }
 }

@@ -1,5 +1,7 @@
 // The run's picture: for each failover case, write throughput and p99 over time with the faults
-// marked, one line per target; and with two targets a bar chart of the raftkv/etcd throughput ratios.
+// marked, one line per target; and with two targets bar charts of the raftkv/etcd throughput ratios
+// and (for the cpu workload, whose throughput is the rate it was offered) the etcd/raftkv ratios of
+// CPU per operation.
 import type { TargetKind } from './cluster-target.js';
 import { ratios, type Row } from './rows.js';
 import { barChart, lineChart, svgDocument, type Chart, type Marker, type Series } from './svg-chart.js';
@@ -30,9 +32,14 @@ function failoverCharts(rows: Row[]): Chart[] {
 /** The SVG for these rows, or undefined when there is nothing to draw. */
 export function runSvg(rows: Row[]): string | undefined {
   const charts = failoverCharts(rows.filter((r) => r.workload === 'failover' && r.timeline));
-  const r = ratios(rows);
-  if (r.length > 0) {
-    charts.push(barChart('throughput ratio raftkv/etcd (higher is better for raftkv)', r.map((x) => ({ label: `${x.workload} ${x.case}`, value: x.opsPerSec })), 1));
+  const all = ratios(rows);
+  const throughput = all.filter((x) => x.cpuPerOp === undefined);
+  const cpu = all.filter((x) => x.cpuPerOp !== undefined);
+  if (throughput.length > 0) {
+    charts.push(barChart('throughput ratio raftkv/etcd (higher is better for raftkv)', throughput.map((x) => ({ label: `${x.workload} ${x.case}`, value: x.opsPerSec })), 1));
+  }
+  if (cpu.length > 0) {
+    charts.push(barChart('CPU per operation, ratio etcd/raftkv (higher is better for raftkv)', cpu.map((x) => ({ label: x.case, value: x.cpuPerOp! })), 1));
   }
   return charts.length > 0 ? svgDocument(charts) : undefined;
 }

@@ -21,27 +21,46 @@ function availableTargets(wanted: TargetKind[], etcd: string | undefined): Targe
   return ['raftkv'];
 }
 
-/** One workload on a freshly started cluster, stopped (and its certificates removed) afterwards. */
-async function runOn(workload: Workload, target: TargetKind, options: CliOptions, etcd: string, progress: ProgressLine): Promise<Row[]> {
-  progress.done(`${target} ${workload.name}: starting ${options.members} members${workload.tls ? ' over TLS' : ''}`);
+/**
+ * Freshly started clusters of `targets` for `workload` (over TLS if it asks), handed to `use`
+ * and stopped (their certificates removed) afterwards.
+ */
+async function withClusters<T>(workload: Workload, targets: TargetKind[], options: CliOptions, etcd: string, progress: ProgressLine,
+  use: (ctxs: WorkloadContext[]) => Promise<T>): Promise<T> {
   const certs = workload.tls ? makeBenchCerts() : undefined;
-  let cluster: ProcessCluster | undefined;
+  const clusters: ProcessCluster[] = [];
   try {
-    cluster = await startTarget(target, options.members, etcd, certs);
-    const ctx: WorkloadContext = {
-      target,
+    for (const target of targets) {
+      progress.done(`${target} ${workload.name}: starting ${options.members} members${workload.tls ? ' over TLS' : ''}`);
+      clusters.push(await startTarget(target, options.members, etcd, certs));
+    }
+    return await use(clusters.map((cluster, i): WorkloadContext => ({
+      target: targets[i]!,
       cluster,
       certs,
       options,
       timed: { warmupMs: options.warmupSeconds * 1000, durationMs: options.seconds * 1000 },
       load: (caseName, kind, params, timing, onMeasuring) =>
-        runLoad(`${target} ${workload.name} ${caseName}`, kind, params, timing, progress, onMeasuring),
-    };
-    return (await workload.run(ctx)).map((outcome) => toRow(workload.name, target, outcome));
+        runLoad(`${targets[i]} ${workload.name} ${caseName}`, kind, params, timing, progress, onMeasuring),
+    })));
   } finally {
-    await cluster?.stop();
+    await Promise.all(clusters.map((cluster) => cluster.stop()));
     if (certs) removeDir(certs.dir);
   }
+}
+
+/** One workload's rows: target by target on a fresh cluster each, or alternating between all of them. */
+async function rowsOf(workload: Workload, targets: TargetKind[], options: CliOptions, etcd: string, progress: ProgressLine): Promise<Row[]> {
+  if ('alternate' in workload) {
+    const outcomes = await withClusters(workload, targets, options, etcd, progress, (ctxs) => workload.alternate(ctxs));
+    return targets.flatMap((target, i) => outcomes[i]!.map((outcome) => toRow(workload.name, target, outcome)));
+  }
+  const rows: Row[] = [];
+  for (const target of targets) {
+    const outcomes = await withClusters(workload, [target], options, etcd, progress, ([ctx]) => workload.run(ctx!));
+    rows.push(...outcomes.map((outcome) => toRow(workload.name, target, outcome)));
+  }
+  return rows;
 }
 
 async function main(options: CliOptions): Promise<void> {
@@ -53,9 +72,9 @@ async function main(options: CliOptions): Promise<void> {
   const progress = new ProgressLine();
   const rows: Row[] = [];
   const started = Date.now();
-  // Interleaved per workload, so that both targets see the machine in the same state.
+  // Interleaved per workload (or finer), so that both targets see the machine in the same state.
   for (const workload of workloads.filter((w) => options.only.includes(w.name))) {
-    for (const target of targets) rows.push(...(await runOn(workload, target, options, etcd ?? '', progress)));
+    rows.push(...(await rowsOf(workload, targets, options, etcd ?? '', progress)));
   }
   process.stdout.write(`${markdownTable(rows, targets)}\n`);
   const written = writeResults(options.resultsDir, { date, machine, targets, options, rows });

@@ -17,12 +17,24 @@ export interface BenchOptions {
   big: boolean;
   /** Leaders the failover workload takes down in each of its cases. */
   failovers: number;
+  /** Operations a second the cpu workload offers, open-loop. */
+  rate: number;
+  /** Runs per target of each cpu case, alternating between the targets. */
+  pairs: number;
+}
+
+/** What the cpu workload measures of a case. */
+export interface CpuFigure {
+  /** Operations a second offered. */
+  offeredPerSec: number;
+  /** The members' CPU (all of them, summed) per operation completed, in µs: the median of the runs'. */
+  microsPerOp: number;
 }
 
 export type CaseOutcome =
   | { case: string; result: LoadResult }
   /** A case run several times: its row shows the median of each figure (see run-figures.ts). */
-  | { case: string; runs: LoadResult[]; notes: Notes };
+  | { case: string; runs: LoadResult[]; notes: Notes; cpu?: CpuFigure };
 
 export interface WorkloadContext {
   target: TargetKind;
@@ -36,12 +48,27 @@ export interface WorkloadContext {
     onMeasuring?: (worker: WorkerLink) => Promise<void>): Promise<LoadResult>;
 }
 
-export interface Workload {
+interface WorkloadBase {
   name: string;
   /** Start the cluster with https client and peer URLs, both requiring client certificates. */
   tls?: boolean;
+}
+
+/** Runs on one target's freshly started cluster at a time. */
+export interface SingleTargetWorkload extends WorkloadBase {
   run(ctx: WorkloadContext): Promise<CaseOutcome[]>;
 }
+
+/**
+ * Runs with every target's cluster up at once, to alternate between them run by run: for a
+ * figure that the load of a shared machine moves more than runs minutes apart could be compared.
+ * Returns each target's outcomes, in the order of `ctxs`.
+ */
+export interface AlternatingWorkload extends WorkloadBase {
+  alternate(ctxs: WorkloadContext[]): Promise<CaseOutcome[][]>;
+}
+
+export type Workload = SingleTargetWorkload | AlternatingWorkload;
 
 /** For jobs that end after a fixed amount of work rather than a fixed time. */
 export const UNTIMED: Timing = { warmupMs: 0 };

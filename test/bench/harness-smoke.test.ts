@@ -52,3 +52,17 @@ it('runs the failover workload with one kill -9 and one SIGTERM of the leader', 
     expect(r.notes.duplicates).toBe(0);
   }
 }, 300_000);
+
+it('measures CPU per operation at a fixed rate, for every case, against raftkv', async () => {
+  const { stdout, record } = await bench(['--target', 'raftkv', '--only', 'cpu', '--seconds', '1', '--warmup', '0.5', '--pairs', '1', '--rate', '200'], 120_000);
+
+  expect(record.rows.map((r: any) => r.case)).toEqual([
+    'writes spread at 200/s', 'default reads spread at 200/s', 'quorum reads spread at 200/s', 'watch notifications, 100 watchers at 200/s',
+  ]);
+  for (const r of record.rows) {
+    expect(r.cpu.offeredPerSec).toBe(200);
+    expect(r.cpu.microsPerOp).toBeGreaterThan(0);
+    expect(r.opsPerSec).toBeGreaterThan(0);
+    expect(stdout).toContain(`| ${r.case} | 200 |`);
+  }
+}, 150_000);
