@@ -1,30 +1,18 @@
 // Writes across the loss of a leader, over three real Members on a fake clock and a network the
 // test cuts: a follower's forwarded proposal is offered again to the new leader and applies once,
 // and a member that knows it is cut off from the quorum answers at once instead of at the timeout.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EntryType } from '../../raft/index.js';
 import { decodeCommand } from '../../src/server/commands.js';
 import { EtcdError } from '../../src/store/types.js';
 import type { StoreEvent } from '../../src/store/types.js';
-import { MemberCluster } from './support/member-cluster.js';
+import type { MemberCluster } from './support/member-cluster.js';
+import { useMemberCluster } from './support/use-member-cluster.js';
 import type { RunningMember } from './support/member-cluster.js';
 
 const CONNECTION_LOST = { errorCode: 300, cause: 'etcdserver: request timed out, possibly due to connection lost' };
 
-let cluster: MemberCluster | undefined;
-
-afterEach(async () => {
-  const running = cluster;
-  cluster = undefined;
-  if (!running) return;
-  for (const m of running.members) expect(m.fatal).toEqual([]);
-  await running.stop();
-});
-
-async function started(): Promise<MemberCluster> {
-  cluster = await new MemberCluster().start();
-  return cluster;
-}
+const started = useMemberCluster();
 
 /** The values in /queue on a member, read locally. */
 async function queued(c: MemberCluster, m: RunningMember): Promise<string[]> {

@@ -1,26 +1,14 @@
 // The server layer in one process: three real Members over a fake clock, in-memory disks and a
 // network the test cuts and drops messages on. Every wait is in fake time.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessageType } from '../../raft/index.js';
 import { EtcdError, ErrorCode } from '../../src/store/types.js';
 import type { StoreEvent } from '../../src/store/types.js';
 import { HEALTH_INTERVAL_MS, NOT_ENOUGH_STARTED, UNHEALTHY } from '../../src/server/reconfig-check.js';
-import { MemberCluster } from './support/member-cluster.js';
+import type { MemberCluster } from './support/member-cluster.js';
+import { useMemberCluster } from './support/use-member-cluster.js';
 
-let cluster: MemberCluster | undefined;
-
-afterEach(async () => {
-  const running = cluster;
-  cluster = undefined;
-  if (!running) return;
-  for (const m of running.members) expect(m.fatal).toEqual([]);
-  await running.stop();
-});
-
-async function started(settings: ConstructorParameters<typeof MemberCluster>[0] = {}): Promise<MemberCluster> {
-  cluster = await new MemberCluster(settings).start();
-  return cluster;
-}
+const started = useMemberCluster();
 
 async function getValue(c: MemberCluster, i: number, key: string): Promise<string | undefined> {
   try {
