@@ -3,10 +3,14 @@
 // FlagSet.set, so a key is read and checked exactly as its flag is. Where etcd silently ignores a
 // key (one it does not know, or a flag it reads no key for) raftkv refuses the file instead, so a
 // misspelt setting is never lost. YAML 1.1, as etcd's go-yaml v2 reads it (`yes` is a bool).
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import type { FlagSet } from './flag-set.js';
 import type { FlagDef, TlsSection } from './flag-table.js';
 import { GoValueError } from './go-values.js';
+
+// yaml (70-odd modules) is loaded only when a config file is given: a member started with flags,
+// the common case and every restart under a supervisor, does not pay for it.
+const loadYaml = (): typeof import('yaml') => createRequire(import.meta.url)('yaml') as typeof import('yaml');
 
 const SECTIONS: readonly TlsSection[] = ['client-transport-security', 'peer-transport-security'];
 
@@ -20,7 +24,7 @@ const GO_TYPES: Record<FlagDef['kind']['type'], string> = {
 export function applyConfigFile(flags: FlagSet, path: string, text: string): string | undefined {
   let doc: unknown;
   try {
-    doc = parse(text, { version: '1.1', intAsBigInt: true, uniqueKeys: true });
+    doc = loadYaml().parse(text, { version: '1.1', intAsBigInt: true, uniqueKeys: true });
   } catch (err) {
     return `error converting YAML to JSON: ${(err as Error).message.split('\n')[0]}`;
   }

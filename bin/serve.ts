@@ -17,14 +17,9 @@ import { openMaterial } from '../src/tls/open-material.js';
 import type { MaterialLog } from '../src/tls/open-material.js';
 import { PeerTransport } from '../src/transport/peer-transport.js';
 import type { Logger } from '../src/server/logger.js';
-import { nodeDiscoveryHttp, parseDiscoveryProxy } from '../src/discovery/node-http.js';
-import { nodeSrvResolver } from '../src/discovery/node-resolver.js';
 import { ClientListeners } from './client-listeners.js';
-import { discoverBootstrap } from './discover-cluster.js';
-import { discoveryRoots } from './discovery-roots.js';
 import { openLogger } from './open-logger.js';
 import type { Bootstrap } from './discover-cluster.js';
-import { startDiscoveredProxy } from './proxy-fallback.js';
 import { peerTransportTls } from './peer-tls.js';
 import { SERVING, STARTING, localMemberLine, servingFields, startingFields } from './startup-log.js';
 
@@ -39,6 +34,13 @@ async function bootstrapConfig(config: MemberConfig, hasData: boolean, logger: L
     logger.warn({ dataDir: config.dataDir }, 'discovery is ignored since the member has already been initialized; valid data found');
     return { kind: 'member', config };
   }
+  // Discovery and the proxy it may fall back to are loaded only here: a restart never needs them.
+  const [{ discoverBootstrap }, { discoveryRoots }, { nodeDiscoveryHttp, parseDiscoveryProxy }, { nodeSrvResolver }] = await Promise.all([
+    import('./discover-cluster.js'),
+    import('./discovery-roots.js'),
+    import('../src/discovery/node-http.js'),
+    import('../src/discovery/node-resolver.js'),
+  ]);
   return discoverBootstrap(config, {
     http: nodeDiscoveryHttp(parseDiscoveryProxy(config.discovery?.proxy ?? ''), discoveryRoots()),
     resolver: nodeSrvResolver(),
@@ -67,7 +69,7 @@ export async function serve(config: MemberConfig): Promise<void> {
     const bootstrap = await bootstrapConfig(config, loaded.meta.identity !== undefined, logger);
     if (bootstrap.kind === 'proxy') {
       await log.close();
-      return startDiscoveredProxy(config, bootstrap.initialCluster, logger);
+      return (await import('./proxy-fallback.js')).startDiscoveredProxy(config, bootstrap.initialCluster, logger);
     }
     const { identity, knownMembers, how } = await resolveIdentity(bootstrap.config, loaded.meta.identity, (id) => log.setMeta('identity', id), peerTls);
     logger.info(...localMemberLine(how, identity.memberId, identity.clusterId));

@@ -13,6 +13,24 @@ export async function openLogDb(path: string, opts: { createIfMissing?: boolean 
   return db;
 }
 
+/** Records per native read when a whole range is scanned (a start reads the entire log). */
+const SCAN_BATCH = 1000;
+
+/**
+ * Visits the range's records in key order, fetched SCAN_BATCH at a time: `for await` over an
+ * iterator costs a promise per record, which made reading a 10k-entry log about half again slower.
+ */
+export async function scanRange(db: LogDb, range: { gte: string; lt: string }, visit: (key: string, value: Buffer) => void): Promise<void> {
+  const iterator = db.iterator(range);
+  try {
+    for (let batch = await iterator.nextv(SCAN_BATCH); batch.length > 0; batch = await iterator.nextv(SCAN_BATCH)) {
+      for (const [key, value] of batch) visit(key, value);
+    }
+  } finally {
+    await iterator.close();
+  }
+}
+
 /** Recorded snapshots, oldest first; a damaged record throws CorruptLogError. */
 export async function readSnapshotRecords(db: LogDb): Promise<SnapshotMetadata[]> {
   const records: SnapshotMetadata[] = [];

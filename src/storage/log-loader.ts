@@ -10,6 +10,7 @@
 import { NONE } from '../../raft/index.js';
 import type { ConfState, Entry, HardState, Snapshot, SnapshotMetadata } from '../../raft/index.js';
 import { CorruptLogError } from './corrupt-log-error.js';
+import { scanRange } from './log-db.js';
 import type { LogDb } from './log-db.js';
 import { ENTRY_RANGE, HARD_STATE_KEY, META_RANGE, metaNameOf } from './log-keys.js';
 import { decodeEntry, decodeHardState } from './log-records.js';
@@ -53,7 +54,7 @@ export async function loadState(db: LogDb, snapDir: string, records: SnapshotMet
 
 async function readEntries(db: LogDb): Promise<Entry[]> {
   const entries: Entry[] = [];
-  for await (const [key, value] of db.iterator(ENTRY_RANGE)) {
+  await scanRange(db, ENTRY_RANGE, (key, value) => {
     const entry = decodeEntry(key, value);
     const prev = entries.at(-1);
     if (prev && entry.index !== prev.index + 1) {
@@ -63,7 +64,7 @@ async function readEntries(db: LogDb): Promise<Entry[]> {
       throw new CorruptLogError(`term ${entry.term} is below the previous entry's ${prev.term}`, `entry ${entry.index}`, entry.index);
     }
     entries.push(entry);
-  }
+  });
   return entries;
 }
 

@@ -243,6 +243,14 @@ export class PeerLink {
     this.retryTimer = setTimeout(() => this.dial(), this.backoff.next());
   }
 
+  /** The peer has just dialed this member, so it is up: a link waiting out its backoff dials now. */
+  peerDialedIn(): void {
+    if (this.state !== 'backoff') return;
+    clearTimeout(this.retryTimer);
+    this.backoff.reset();
+    this.dial();
+  }
+
   /** Drops the current connection (not a failure of the peer) and dials again at once. */
   private restart(reason: string): void {
     if (this.state === 'closed') return;

@@ -229,6 +229,8 @@ export class PeerTransport {
         // The peer redialed: its previous connection is dead even if no FIN reached us.
         this.inboundStreams.get(from)?.destroy();
         this.inboundStreams.set(from, s);
+        // A restarted peer would otherwise hear nothing until our redial's backoff (up to a second) ran out.
+        this.links.get(from)?.peerDialedIn();
       },
       onReceived: (from, messages, bytes) => {
         const stats = this.stats.get(from);

@@ -40,6 +40,16 @@ describe('DurableLog save and load', () => {
     expect(loaded.map((e) => e.index)).toEqual(entries(1, 300, 1).map((e) => e.index));
   });
 
+  it('a log longer than one read batch loads whole and in order', async () => {
+    // scanRange reads 1000 records per native call: 2500 entries span three batches, the last partial.
+    const dir = await fx.dataDir();
+    const log = await fx.open(dir);
+    await log.save({ entries: entries(1, 2500, 1) }, false);
+    await log.close();
+    const loaded = (await (await fx.open(dir)).load()).entries;
+    expect(plain(loaded)).toEqual(plain(entries(1, 2500, 1)));
+  });
+
   it('a new entry at index i replaces i and every later persisted entry', async () => {
     const dir = await fx.dataDir();
     const log = await fx.open(dir);

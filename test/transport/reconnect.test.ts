@@ -57,6 +57,20 @@ describe('peers that are down, come back, move or lag', () => {
     ]);
   });
 
+  it('dials a restarted peer as soon as it dials in, not when the backoff runs out', async () => {
+    // A backoff far longer than the wait: only the peer's own dial can bring the link up in time.
+    const slow = { limits: { reconnectMinMs: 120_000, reconnectMaxMs: 120_000 } };
+    const [a] = await fx.cluster(['a'], slow);
+    const b = await fx.member('b', slow);
+    a!.transport.addPeer('b', [b.url]);
+    await waitFor('first dial fails', () => a!.unreachable.length > 0, LOOPBACK_WAIT_MS);
+    await b.transport.start();
+    b.transport.addPeer('a', [a!.url]);
+    await waitFor('a redialed b once b dialed in', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
+    a!.transport.send([heartbeat('a', 'b', 1)]);
+    await waitFor('delivery to b', () => b.received.length === 1, LOOPBACK_WAIT_MS);
+  });
+
   it('reaches a peer through whichever of its URLs listens', async () => {
     const [a] = await fx.cluster(['a']);
     const b = await fx.member('b');
