@@ -326,6 +326,8 @@ describe('etcdctl (v2) against a three-member raftkv cluster', { timeout: CLUSTE
         const a = (await v2(cluster.url(0), 'PUT', '/ew/a', { value: 'v1' })).body.node.modifiedIndex;
         await waitFor('the first command run', async () => exec.stdout().split('\n').length > 1, CLUSTER_WAIT_MS, cluster.recentOutput);
         const b = (await v2(cluster.url(1), 'PUT', '/ew/b', { value: 'v2' })).body.node.modifiedIndex;
+        // etcdctl starts each run as its event arrives: two close together may print in either order.
+        await waitFor('the second command run', async () => exec.stdout().split('\n').length > 2, CLUSTER_WAIT_MS, cluster.recentOutput);
         const c = (await v2(cluster.url(2), 'DELETE', '/ew/a')).body.node.modifiedIndex;
         await waitFor('three command runs', async () => exec.stdout().split('\n').length > 3, CLUSTER_WAIT_MS, cluster.recentOutput);
         expect(exec.stdout()).toBe(`set /ew/a ${a} v1\nset /ew/b ${b} v2\ndelete /ew/a ${c} \n`);
