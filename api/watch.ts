@@ -57,17 +57,29 @@ class WatchResponse {
     if (this.endedEarly) this.finish();
   }
 
+  /**
+   * The chunk's size line, the line, its CRLF and (for a long poll) the last chunk go out in one
+   * write. node corks a write only while the connection says it is not corked, which our
+   * connections (shimmed-socket.ts) stop saying after their first response: without the explicit
+   * cork each event cost five writes to the socket.
+   */
   private write(ev: StoreEvent): void {
     if (this.finished) return;
-    this.res!.write(eventLine(ev));
-    if (!this.stream || this.res!.writableLength > MAX_UNSENT_STREAM_BYTES) this.finish();
+    // end(chunk) corks the socket itself.
+    if (!this.stream) return this.finish(eventLine(ev));
+    const res = this.res!;
+    res.cork();
+    res.write(eventLine(ev));
+    res.uncork();
+    if (res.writableLength > MAX_UNSENT_STREAM_BYTES) this.finish();
   }
 
-  private finish(): void {
+  /** Ends the response, with `lastLine` as its last chunk when there is one. */
+  private finish(lastLine?: string): void {
     if (this.finished) return;
     this.finished = true;
     this.handle!.close();
-    if (!this.res!.writableEnded) this.res!.end();
+    if (!this.res!.writableEnded) this.res!.end(lastLine);
   }
 }
 

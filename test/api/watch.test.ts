@@ -1,7 +1,7 @@
 // Watches over real sockets: headers before events, one event per long poll, many per stream,
 // and no watch left behind when the client goes away or the server closes.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app.js';
@@ -31,9 +31,9 @@ async function serve(member: StoreMember): Promise<number> {
 }
 
 /** Opens a GET and resolves once the response headers are in. */
-function open(port: number, path: string): Promise<OpenResponse> {
+function open(port: number, path: string, agent: http.Agent | false = false): Promise<OpenResponse> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path, agent: false }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path, agent }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
@@ -126,6 +126,35 @@ describe('watches', () => {
     await stream.ended;
     expect(stream.body()).toBe('');
     expect(member.openWatches).toBe(0);
+  });
+
+  it('a long poll on a reused connection hands its event to the socket in one write', async () => {
+    const member = new StoreMember();
+    const port = await serve(member);
+    // Writes reaching the connection's socket, whether one buffer (_write) or several (_writev).
+    let socketWrites = 0;
+    app!.server.on('connection', (socket: Socket) => {
+      for (const name of ['_write', '_writev'] as const) {
+        const original = socket[name]!.bind(socket) as (...args: unknown[]) => void;
+        socket[name] = (...args: unknown[]) => {
+          socketWrites++;
+          original(...args);
+        };
+      }
+    });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (const value of ['1', '2']) {
+        const poll = await open(port, '/v2/keys/reused?wait=true', agent);
+        const before = socketWrites;
+        await write(member, '/reused', value);
+        await poll.ended;
+        expect(JSON.parse(poll.body()).node.value).toBe(value);
+        expect(socketWrites - before).toBe(1);
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('closing the server ends open long polls instead of waiting for them', async () => {
