@@ -19,7 +19,7 @@ export interface SnapshotData {
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
-/** msgpackr's own starting size for its scratch buffer. */
+/** msgpackr's own scratch buffer: a Buffer (what it allocates under Node; callers use Buffer methods) of its starting size. */
 const SCRATCH_BYTES = 8192;
 
 /**
@@ -30,7 +30,7 @@ const SCRATCH_BYTES = 8192;
  */
 export function encodeSnapshotData(data: SnapshotData): Uint8Array {
   const bytes = Uint8Array.prototype.slice.call(packr.pack(data));
-  packr.useBuffer(new Uint8Array(SCRATCH_BYTES));
+  packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
   return bytes;
 }
 

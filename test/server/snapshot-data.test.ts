@@ -27,5 +27,7 @@ describe('encodeSnapshotData', () => {
     // Any Packr shares the scratch buffer: the next small pack must not land in a 4+ MiB one.
     const next = new Packr({ useRecords: false }).pack({ kind: 'sync', time: 1 });
     expect(next.buffer.byteLength).toBeLessThan(MiB);
+    // Callers (the log's record codec, peer frames) use Buffer methods on what msgpackr packs.
+    expect(Buffer.isBuffer(next)).toBe(true);
   });
 });
