@@ -19,9 +19,19 @@ export interface SnapshotData {
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
+/** msgpackr's own scratch buffer: a Buffer (what it allocates under Node; callers use Buffer methods) of its starting size. */
+const SCRATCH_BYTES = 8192;
 
+/**
+ * msgpackr packs into one scratch buffer shared by every Packr, grows it to fit (a 12 MiB snapshot
+ * grew it to 25–49 MiB) and never shrinks it: each later refill allocates the same size again, and
+ * raft keeps the snapshot, a view into it. The snapshot gets bytes of its own and msgpackr a fresh
+ * small scratch buffer, so the large one is freed.
+ */
 export function encodeSnapshotData(data: SnapshotData): Uint8Array {
-  return packr.pack(data);
+  const bytes = Uint8Array.prototype.slice.call(packr.pack(data));
+  packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
+  return bytes;
 }
 
 export function decodeSnapshotData(bytes: Uint8Array): SnapshotData {
