@@ -1,9 +1,19 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Entry } from '../../raft/index.js';
 import { entries, entry, plain, snapshot, storageFixture } from './helpers.js';
 
 const fx = storageFixture();
+
+/** Entries 1..count (term 1) saved to a fresh data dir, read back by a new DurableLog. */
+async function savedAndReloaded(count: number): Promise<Entry[]> {
+  const dir = await fx.dataDir();
+  const log = await fx.open(dir);
+  await log.save({ entries: entries(1, count, 1) }, false);
+  await log.close();
+  return (await (await fx.open(dir)).load()).entries;
+}
 
 describe('DurableLog save and load', () => {
   it('a fresh data dir loads as an empty log and gets member/log and member/snap', async () => {
@@ -32,22 +42,13 @@ describe('DurableLog save and load', () => {
   });
 
   it('entries keep index order past the point where decimal keys would sort wrongly', async () => {
-    const dir = await fx.dataDir();
-    const log = await fx.open(dir);
-    await log.save({ entries: entries(1, 300, 1) }, false);
-    await log.close();
-    const loaded = (await (await fx.open(dir)).load()).entries;
+    const loaded = await savedAndReloaded(300);
     expect(loaded.map((e) => e.index)).toEqual(entries(1, 300, 1).map((e) => e.index));
   });
 
   it('a log longer than one read batch loads whole and in order', async () => {
     // scanRange reads 1000 records per native call: 2500 entries span three batches, the last partial.
-    const dir = await fx.dataDir();
-    const log = await fx.open(dir);
-    await log.save({ entries: entries(1, 2500, 1) }, false);
-    await log.close();
-    const loaded = (await (await fx.open(dir)).load()).entries;
-    expect(plain(loaded)).toEqual(plain(entries(1, 2500, 1)));
+    expect(plain(await savedAndReloaded(2500))).toEqual(plain(entries(1, 2500, 1)));
   });
 
   it('a new entry at index i replaces i and every later persisted entry', async () => {
