@@ -17,6 +17,7 @@ import { appendEntries, bcastAppend, maybeCommit, sendAppend } from './replicati
 import { stepCandidate } from './step-candidate.js';
 import { stepFollower } from './step-follower.js';
 import { stepLeader } from './step-leader.js';
+import { UncommittedTail } from './uncommitted-tail.js';
 import { EntryType, MessageType, NONE, ProposalDroppedError, StateType } from './types.js';
 import type { ConfChange, ConfState, HardState, Message, NodeId, RaftConfig, RaftLogger, ReadState, Snapshot, SoftState } from './types.js';
 
@@ -32,6 +33,8 @@ export class Raft {
   readonly log: RaftLog;
   readonly tracker: ProgressTracker;
   readonly reads = new ReadOnlyQueue();
+  /** A leader's appended but uncommitted entry data, bounded by maxUncommittedEntriesSize. */
+  readonly uncommitted: UncommittedTail;
   /** A read arrived since the last heartbeat round: send one when the next Ready is built. */
   readRoundDue = false;
   /**
@@ -74,6 +77,7 @@ export class Raft {
     this.logger = config.logger;
     this.log = new RaftLog(config.storage);
     this.tracker = new ProgressTracker(config.maxInflightMsgs ?? DEFAULT_MAX_INFLIGHT_MSGS);
+    this.uncommitted = new UncommittedTail(config.maxUncommittedEntriesSize ?? 0);
 
     const { hardState, confState } = config.storage.initialState();
     this.tracker.restore(confState, this.log.lastIndex());
@@ -147,6 +151,7 @@ export class Raft {
     this.tracker.resetVotes();
     this.tracker.resetProgress(this.id, this.log.lastIndex(), this.log.persistedLastIndex());
     this.pendingConfIndex = 0;
+    this.uncommitted.reset();
     this.reads.clear();
     this.readRoundDue = false;
     this.appendsDue = 'none';

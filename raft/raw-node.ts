@@ -143,6 +143,7 @@ export class RawNode {
       this.raft.persistedTo(lastEntry.index);
     }
     if (rd.snapshot) log.stableSnapTo(rd.snapshot.metadata.index);
+    this.raft.uncommitted.shrink(rd.committedEntries);
     const lastApplied = rd.committedEntries.at(-1)?.index ?? rd.snapshot?.metadata.index;
     if (lastApplied !== undefined) this.raft.appliedTo(lastApplied);
   }

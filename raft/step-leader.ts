@@ -69,8 +69,11 @@ function acceptProposal(r: Raft, m: Message): void {
     }
     const problem = r.tracker.confChangeProblem(decodeConfChange(m.entries[confAt]!.data));
     if (problem !== undefined) return r.refuse(m, problem);
-    r.pendingConfIndex = r.log.lastIndex() + confAt + 1;
   }
+  if (!r.uncommitted.tryGrow(m.entries)) {
+    return r.refuse(m, `${r.uncommitted.size} bytes of entries are already waiting to be committed`);
+  }
+  if (confAt >= 0) r.pendingConfIndex = r.log.lastIndex() + confAt + 1;
   appendEntries(r, m.entries);
   if (r.appendsDue === 'none') r.appendsDue = 'entries';
 }

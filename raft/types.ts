@@ -147,6 +147,11 @@ export interface RaftConfig {
   maxSizePerMsg?: number;
   /** Max in-flight App messages per follower in replicate state. */
   maxInflightMsgs?: number;
+  /**
+   * Upper bound on the bytes of entry data a leader holds appended but uncommitted; a proposal
+   * past it is refused (0 or absent: no bound). One proposal is always taken when none is waiting.
+   */
+  maxUncommittedEntriesSize?: number;
   preVote?: boolean;
   checkQuorum?: boolean;
   /** Seeded source of randomness in [0, 1); raft never touches Math.random. */

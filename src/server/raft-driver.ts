@@ -48,6 +48,8 @@ export interface RaftDriverOptions {
   /** Flow control (raft's defaults when absent: 1 MiB of entries per App, 256 Apps in flight). */
   maxSizePerMsg?: number;
   maxInflightMsgs?: number;
+  /** Bytes of entries the leader may hold uncommitted (DEFAULT_MAX_UNCOMMITTED_BYTES when absent). */
+  maxUncommittedEntriesSize?: number;
   applier: Applier;
   send(msgs: Message[]): void;
   snapshotCount: number;
@@ -56,6 +58,15 @@ export interface RaftDriverOptions {
   events: DriverEvents;
   logger?: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
+
+/**
+ * A leader holding this much uncommitted entry data refuses further proposals until some commit
+ * (a proposer on the leader waits and offers again; a follower's forwarded proposal is dropped,
+ * as in etcd). In normal running the tail is what clients have in flight, far below this; it
+ * binds a leader that cannot commit, whose members offer their waiting proposals again at each
+ * election. 64 MiB holds over 40 writes of the largest request size (--max-request-bytes' default).
+ */
+export const DEFAULT_MAX_UNCOMMITTED_BYTES = 64 * 1024 * 1024;
 
 export class RaftDriver {
   readonly node: RawNode;
@@ -92,6 +103,7 @@ export class RaftDriver {
       checkQuorum: true,
       maxSizePerMsg: opts.maxSizePerMsg,
       maxInflightMsgs: opts.maxInflightMsgs,
+      maxUncommittedEntriesSize: opts.maxUncommittedEntriesSize ?? DEFAULT_MAX_UNCOMMITTED_BYTES,
       random: opts.random,
       logger: logger && {
         info: (msg, fields) => logger.info({ ...fields }, msg),

@@ -117,6 +117,7 @@ export class MemberLife implements Applier {
       preVote: settings.preVote,
       maxSizePerMsg: settings.maxSizePerMsg,
       maxInflightMsgs: settings.maxInflightMsgs,
+      maxUncommittedEntriesSize: settings.maxUncommittedEntriesSize,
       applier: this,
       send: (msgs) => this.send(msgs),
       snapshotCount: settings.snapshotCount,

@@ -18,11 +18,12 @@ export const CHAOS_TICKS = 400;
  * loss but keeps delays of up to 3 ticks, so several candidates may time out together and split
  * the vote a few rounds running: with the old hand-written driver 99% of runs recovered within 30
  * ticks and the slowest of some 24,000 took 91; with the production driver and a slow disk the
- * slowest of some 4,500 took 86. Since members' proposals wait for a leader and are offered again
- * to each new one (the production Proposer) rather than dropped, a healed leader may first have
- * to replicate a backlog of 100 and more entries, one or two small Apps in flight under the
- * narrowest flow control: the slowest of some 1,500 runs then took 221 ticks. The bound is there to
- * catch a cluster that is stuck, not to time elections or catch-up.
+ * slowest of some 4,500 took 86. Members' proposals wait for a leader and are offered again to
+ * each new one (the production Proposer) rather than dropped; before a leader's uncommitted tail
+ * was bounded, a healed leader could first have to replicate 400 and more entries one small App
+ * at a time (the slowest of some 1,500 runs took 221 ticks, and one seed over 600); with the bound
+ * the slowest of 300 took 43. The bound is there to catch a cluster that is stuck, not to time
+ * elections or catch-up.
  */
 export const RECOVERY_BOUND_TICKS = 60 * ELECTION_TICK;
 const REPROPOSE_EVERY_TICKS = 2 * ELECTION_TICK;
@@ -36,11 +37,17 @@ const DISK_LATENCIES: DiskLatency[] = [
   { min: 1, max: 6 },
 ];
 
-/** Batching and pipelining limits a run uses: one entry per App, small batches, or etcd-like defaults. */
+/**
+ * Batching and pipelining limits a run uses: one entry per App, small batches, or etcd-like
+ * defaults; and how much uncommitted entry data a leader may hold (a few dozen small commands,
+ * or the production default). Without that bound a leader that cannot commit for most of a run
+ * appends every proposal offered to it, and once healed, under the narrowest flow control, it
+ * took one run longer than the recovery bound to replicate that tail before a new write.
+ */
 const FLOW_CONTROL = [
-  { maxSizePerMsg: 0, maxInflightMsgs: 256 },
-  { maxSizePerMsg: 64, maxInflightMsgs: 8 },
-  { maxSizePerMsg: 128, maxInflightMsgs: 2 },
+  { maxSizePerMsg: 0, maxInflightMsgs: 256, maxUncommittedEntriesSize: 4096 },
+  { maxSizePerMsg: 64, maxInflightMsgs: 8, maxUncommittedEntriesSize: 2048 },
+  { maxSizePerMsg: 128, maxInflightMsgs: 2, maxUncommittedEntriesSize: 1024 },
   { maxSizePerMsg: 1024 * 1024, maxInflightMsgs: 256 },
 ];
 

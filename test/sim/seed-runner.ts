@@ -38,8 +38,11 @@ export function runsPerSuite(): number {
   return Math.ceil(total / SUITES);
 }
 
-/** Simulates `size`-member clusters over random seeds (or the one in RAFT_SIM_SEED); throws on the first broken property. */
-export async function simulateSeeds(size: number, testFile: string): Promise<SeedsOutcome> {
+/**
+ * Simulates `size`-member clusters over `regressions` (seeds that once failed) and random seeds,
+ * or only the one in RAFT_SIM_SEED; throws on the first broken property.
+ */
+export async function simulateSeeds(size: number, testFile: string, regressions: readonly number[] = []): Promise<SeedsOutcome> {
   const tally = new Tally();
   let slowestRecoveryTicks = 0;
   let runs = 0;
@@ -60,7 +63,11 @@ export async function simulateSeeds(size: number, testFile: string): Promise<See
     return { runs, tally, slowestRecoveryTicks, replayed: true };
   }
   // Shrinking a seed only tries unrelated runs, so stop at the first failure and report it as is.
-  const details = await fc.check(fc.asyncProperty(fc.integer({ min: 0, max: 0x7fffffff }), run), { numRuns: runsPerSuite(), endOnFailure: true });
+  const details = await fc.check(fc.asyncProperty(fc.integer({ min: 0, max: 0x7fffffff }), run), {
+    numRuns: runsPerSuite(),
+    endOnFailure: true,
+    examples: regressions.map((s) => [s] as [number]),
+  });
   if (details.failed) throw details.errorInstance;
   return { runs, tally, slowestRecoveryTicks, replayed: false };
 }

@@ -31,6 +31,8 @@ export interface MemberSettings {
   /** Batching and pipelining: bytes of entries per App (0: one entry each) and Apps in flight. */
   maxSizePerMsg: number;
   maxInflightMsgs: number;
+  /** Bytes of uncommitted entries a leader may hold (undefined: the server's default). */
+  maxUncommittedEntriesSize?: number;
 }
 
 /** What a member needs from the world around it. */

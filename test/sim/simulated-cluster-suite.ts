@@ -8,10 +8,11 @@ import { runsPerSuite, simulateSeeds } from './seed-runner.js';
 /** A hang guard, not a budget: a run takes well under a second even on a busy machine. */
 const MS_PER_RUN_AT_MOST = 2_000;
 
-export function describeSimulatedCluster(size: number, testFile: string): void {
+/** `regressions`: seeds that once broke a property, run before the random ones (see seed-runner). */
+export function describeSimulatedCluster(size: number, testFile: string, regressions: readonly number[] = []): void {
   describe(`a simulated ${size}-member cluster under random loss, delays, duplicates, partitions, crashes, membership changes and snapshots`, () => {
     it(`keeps one leader per term, matching logs, complete leaders, identical applied state, monotonic indexes and up-to-date read points, never stops a raft loop, and once healed applies a new write everywhere within ${RECOVERY_BOUND_TICKS} ticks`, async () => {
-      const outcome = await simulateSeeds(size, testFile);
+      const outcome = await simulateSeeds(size, testFile, regressions);
       if (outcome.replayed) return;
       expectFaultsExercised(outcome.tally, outcome.runs);
       console.log(`${outcome.runs} runs of ${CHAOS_TICKS} faulty ticks, ${size} members; slowest recovery ${outcome.slowestRecoveryTicks} ticks; ${outcome.tally}`);
