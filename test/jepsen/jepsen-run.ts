@@ -86,17 +86,24 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
     workload.start();
     await nemesis.run(clock.ms() + opts.timeMs, opts.kinds ?? FAULT_KINDS);
     nemesis.healAll();
+    for (const e of nemesis.events) log(`  ${String(e.atMs).padStart(7)} ms  ${e.what}`);
+    // Each step after the faults is logged as it ends, so a run that stalls shows where.
+    const step = (what: string): void => log(`  ${String(Math.round(clock.ms())).padStart(7)} ms  ${what}`);
     await sleep(1500); // let clients see the healed cluster
     await workload.stop();
-    for (const e of nemesis.events) log(`  ${String(e.atMs).padStart(7)} ms  ${e.what}`);
-    await processes.waitForLeader(CLUSTER_WAIT_MS);
+    step('workload stopped');
+    step(`leader ${processes.members[await processes.waitForLeader(CLUSTER_WAIT_MS)]!.name}`);
     const convergence = await waitForConvergence(endpoints, CLUSTER_WAIT_MS);
+    step(convergence.converged ? 'members converged' : 'members did not converge');
     const sentinel = await writeSentinel(endpoints[0]!, `${DIR}/end`, clock, workload.ops.length, CLUSTER_WAIT_MS);
     const endIndex = (sentinel.at(-1)!.output as { index: number }).index;
+    step(`last write at index ${endIndex}, after ${sentinel.length} tries`);
     const caughtUp = await Promise.all(watchers.map((w) => w.reach(endIndex, CLUSTER_WAIT_MS).then(() => true, () => false)));
     for (const w of watchers) await w.stop();
+    step(`watchers ${caughtUp.every(Boolean) ? 'caught up' : 'did not catch up'}`);
     const finals = await finalReads(endpoints[0]!, keys, clock, workload.ops.length + sentinel.length);
     const queue = await readQueue(endpoints[0]!, QUEUE, CLUSTER_WAIT_MS);
+    step('final reads and queue listing done');
     const history = [...workload.ops, ...sentinel, ...finals];
     const watched = watchers.map((w) => w.events.filter((e) => e.index <= endIndex));
     const historyFile = join(tmpdir(), `raftkv-jepsen-${opts.seed}${opts.members === 5 ? '-5' : ''}.json`);
@@ -113,6 +120,7 @@ export async function runJepsen(opts: RunOptions): Promise<RunReport> {
     log(`  history: ${historyFile}`);
 
     const verdict = checkHistory(history);
+    step('history checked');
     const lost = lostWrites(workload.ops, finals);
     const stale = staleReads(history, workload.defaultReads);
     const anomalies = [...checkQueue(workload.appends, queue)];

@@ -2,7 +2,7 @@
 // five-member cluster, the fault kinds dealt between them by the seed (so every kind runs in
 // every `npm test`, against a size that changes from seed to seed). `npm run jepsen -- --time
 // 600 --seed N` runs long ones through the same test. Environment:
-//   JEPSEN_TIME     seconds of faults in all (default 75), split 8:7 between the two runs
+//   JEPSEN_TIME     seconds of faults in all (default 48), split 8:7 between the two runs
 //   JEPSEN_SEED     the seed (random by default; printed)
 //   JEPSEN_MEMBERS  3 or 5: one run of that size, with every kind
 //   JEPSEN_KINDS    e.g. isolate-leader,kill: only these, in every run
@@ -18,7 +18,7 @@ import { FAULT_KINDS } from './nemesis.js';
 import type { FaultKind } from './nemesis.js';
 import type { EndpointChoice } from './workload.js';
 
-const seconds = Number(process.env.JEPSEN_TIME ?? 75);
+const seconds = Number(process.env.JEPSEN_TIME ?? 48);
 const seed = Number(process.env.JEPSEN_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const chosenKinds = process.env.JEPSEN_KINDS ? (process.env.JEPSEN_KINDS.split(',') as FaultKind[]) : undefined;
 for (const k of chosenKinds ?? []) if (!FAULT_KINDS.includes(k)) throw new Error(`JEPSEN_KINDS: unknown kind ${k} (kinds: ${FAULT_KINDS.join(', ')})`);

@@ -61,7 +61,8 @@ export interface ScenarioOptions {
 export interface ScenarioResult {
   /** Hash over every event of the run: equal for equal seeds. */
   fingerprint: string;
-  recoveryTicks: number;
+  /** Undefined for a run stranded by a removal (recovery.ts). */
+  recoveryTicks: number | undefined;
   tally: Tally;
 }
 

@@ -28,6 +28,7 @@ export const TALLY_KEYS = [
   'peer-down reports',
   'false peer-down reports',
   'elections won',
+  'runs stranded by a removal',
 ] as const;
 export type TallyKey = (typeof TALLY_KEYS)[number];
 
