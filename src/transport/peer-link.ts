@@ -97,7 +97,10 @@ export class PeerLink {
       else this.queueSnapshot(m);
     }
     stats.messagesDropped += this.queue.push(plain);
-    this.scheduleFlush();
+    // At once, not on a later turn of the event loop: a Ready's messages come in one call, so
+    // they still share a frame, and an App does not wait behind whatever else the loop runs
+    // (HTTP requests, applying) before it leaves.
+    this.flush();
   }
 
   /** Points the link at new URLs, redialing unless the current connection goes to one of them. */
