@@ -97,10 +97,7 @@ export class PeerLink {
       else this.queueSnapshot(m);
     }
     stats.messagesDropped += this.queue.push(plain);
-    // At once, not on a later turn of the event loop: a Ready's messages come in one call, so
-    // they still share a frame, and an App does not wait behind whatever else the loop runs
-    // (HTTP requests, applying) before it leaves.
-    this.flush();
+    this.scheduleFlush();
   }
 
   /** Points the link at new URLs, redialing unless the current connection goes to one of them. */
