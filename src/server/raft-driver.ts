@@ -2,7 +2,7 @@
 // order — persist (one synced batch) ∥ send for a leader, persist then send for others, apply
 // (during the persist), advance — one Ready at a time, so many proposals arriving during an
 // fsync share the next one. Time, the disk and randomness come through seams.
-import { EntryType, MemoryStorage, RawNode, StateType, decodeConfChange } from '../../raft/index.js';
+import { EntryType, MemoryStorage, MessageType, RawNode, StateType, decodeConfChange } from '../../raft/index.js';
 import type { ConfChange, ConfState, Entry, Message, ReadState, Ready, Snapshot, SoftState } from '../../raft/index.js';
 import type { LoadedState } from '../storage/durable-log.js';
 import { invariant } from './invariant.js';
@@ -189,8 +189,16 @@ export class RaftDriver {
         this.opts.events.onSoftState?.(rd.softState);
       }
       // A leader may send while it writes its own log (Raft thesis §10.2.1); everyone else
-      // must not promise (votes, acks) what is not yet on disk.
-      if (this.isLeader) this.opts.send(rd.messages);
+      // must not promise (votes, acks) what is not yet on disk. A proposal or read forwarded to
+      // the leader promises nothing about this log, so it need not wait for the write either.
+      let afterWrite = rd.messages;
+      if (this.isLeader) {
+        this.opts.send(rd.messages);
+        afterWrite = [];
+      } else if (rd.messages.some(isForwardedRequest)) {
+        this.opts.send(rd.messages.filter(isForwardedRequest));
+        afterWrite = rd.messages.filter((m) => !isForwardedRequest(m));
+      }
       if (rd.snapshot) {
         await this.persist(rd);
         this.apply(rd.committedEntries);
@@ -204,7 +212,7 @@ export class RaftDriver {
           await written;
         }
       }
-      if (!this.isLeader) this.opts.send(rd.messages);
+      if (afterWrite.length > 0) this.opts.send(afterWrite);
       if (rd.readStates.length > 0) this.opts.events.onReadStates?.(rd.readStates);
       this.node.advance(rd);
       if (this.appliedIndex - this.snapshotIndex >= this.opts.snapshotCount) await this.takeSnapshot();
@@ -260,4 +268,9 @@ export class RaftDriver {
     }
     this.opts.events.onSnapshotSaved?.(index, Math.max(compactTo, 0));
   }
+}
+
+/** A follower's client proposal or read on its way to the leader. */
+function isForwardedRequest(m: Message): boolean {
+  return m.type === MessageType.Prop || m.type === MessageType.ReadIndex;
 }

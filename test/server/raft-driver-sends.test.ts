@@ -1,0 +1,72 @@
+// When a follower's messages leave relative to its own log write: acks and votes only once the
+// write is durable, a client proposal or read forwarded to the leader at once.
+import { describe, expect, it } from 'vitest';
+import { EntryType, MessageType } from '../../raft/index.js';
+import type { Message } from '../../raft/index.js';
+import { message } from '../../raft/messages.js';
+import { RaftDriver } from '../../src/server/raft-driver.js';
+import type { LogStore } from '../../src/server/seams.js';
+import { systemClock } from '../../src/server/seams.js';
+
+/** A log whose writes land only when the test says so. */
+class GatedLog implements LogStore {
+  private release: (() => void) | undefined;
+  writing = false;
+
+  save(): Promise<void> {
+    this.writing = true;
+    return new Promise((resolve) => {
+      this.release = () => {
+        this.writing = false;
+        resolve();
+      };
+    });
+  }
+  land(): void {
+    this.release?.();
+  }
+  saveSnapshot = (): Promise<void> => Promise.resolve();
+  compact = (): Promise<void> => Promise.resolve();
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function follower(log: LogStore, sent: { msg: Message; whileWriting: boolean }[], gate: GatedLog): RaftDriver {
+  return new RaftDriver({
+    id: 'b',
+    log,
+    loaded: { hardState: { term: 0, vote: '', commit: 0 }, confState: undefined, snapshot: undefined, entries: [], meta: {} },
+    bootstrap: { voters: ['a', 'b'], learners: [] },
+    clock: systemClock,
+    random: () => 0.5,
+    tickMs: 60_000,
+    electionTick: 10,
+    preVote: true,
+    applier: { applyEntry: () => {}, applyConfChange: () => {}, restoreSnapshot: () => {}, snapshotData: () => new Uint8Array() },
+    send: (msgs) => sent.push(...msgs.map((msg) => ({ msg, whileWriting: gate.writing }))),
+    snapshotCount: 1000,
+    catchUpEntries: 10,
+    events: { onFatal: (err) => { throw err; } },
+  });
+}
+
+describe('a follower’s sends around its log write', () => {
+  it('forwards a proposal and a read to the leader while the write is in progress, and acks only once it lands', async () => {
+    const gate = new GatedLog();
+    const sent: { msg: Message; whileWriting: boolean }[] = [];
+    const driver = follower(gate, sent, gate);
+    driver.withNode((n) => {
+      n.step(message({ type: MessageType.App, from: 'a', to: 'b', term: 1, index: 0, logTerm: 0, commit: 0, entries: [{ term: 1, index: 1, type: EntryType.Normal, data: new Uint8Array([1]) }] }));
+      n.propose(new Uint8Array([2]));
+      n.readIndex(new Uint8Array([3]));
+    });
+    await settle();
+    expect(gate.writing).toBe(true);
+    expect(sent.map((s) => s.msg.type)).toEqual([MessageType.Prop, MessageType.ReadIndex]);
+    gate.land();
+    await settle();
+    expect(sent.map((s) => s.msg.type)).toEqual([MessageType.Prop, MessageType.ReadIndex, MessageType.AppResp]);
+    expect(sent.find((s) => s.msg.type === MessageType.AppResp)!.whileWriting).toBe(false);
+    await driver.stop();
+  });
+});
