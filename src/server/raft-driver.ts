@@ -1,7 +1,7 @@
 // Drives the pure Raft core: ticks it, feeds it peer messages, and carries out each Ready in
-// order — persist (one synced batch) ∥ send for a leader, persist then send for others, apply
-// (during the persist), advance — one Ready at a time, so many proposals arriving during an
-// fsync share the next one. Time, the disk and randomness come through seams.
+// order — persist (one synced batch) ∥ send for a leader, persist then send for others (but for
+// the proposals and reads they forward), apply (during the persist), advance — one Ready at a
+// time, so many proposals arriving during an fsync share the next one. Time, the disk and randomness come through seams.
 import { EntryType, MemoryStorage, MessageType, RawNode, StateType, decodeConfChange } from '../../raft/index.js';
 import type { ConfChange, ConfState, Entry, Message, ReadState, Ready, Snapshot, SoftState } from '../../raft/index.js';
 import type { LoadedState } from '../storage/durable-log.js';
@@ -188,17 +188,8 @@ export class RaftDriver {
         this.isLeader = rd.softState.state === StateType.Leader;
         this.opts.events.onSoftState?.(rd.softState);
       }
-      // A leader may send while it writes its own log (Raft thesis §10.2.1); everyone else
-      // must not promise (votes, acks) what is not yet on disk. A proposal or read forwarded to
-      // the leader promises nothing about this log, so it need not wait for the write either.
-      let afterWrite = rd.messages;
-      if (this.isLeader) {
-        this.opts.send(rd.messages);
-        afterWrite = [];
-      } else if (rd.messages.some(isForwardedRequest)) {
-        this.opts.send(rd.messages.filter(isForwardedRequest));
-        afterWrite = rd.messages.filter((m) => !isForwardedRequest(m));
-      }
+      const [beforeWrite, afterWrite] = sendsAroundWrite(rd.messages, this.isLeader);
+      if (beforeWrite.length > 0) this.opts.send(beforeWrite);
       if (rd.snapshot) {
         await this.persist(rd);
         this.apply(rd.committedEntries);
@@ -270,7 +261,15 @@ export class RaftDriver {
   }
 }
 
-/** A follower's client proposal or read on its way to the leader. */
-function isForwardedRequest(m: Message): boolean {
-  return m.type === MessageType.Prop || m.type === MessageType.ReadIndex;
+/**
+ * A Ready's messages that may leave while its write is in progress, and those that must wait for
+ * it. A leader sends everything at once (Raft thesis §10.2.1). Anyone else must not promise
+ * (votes, acks) what is not yet on disk; a client proposal or read it forwards to the leader
+ * promises nothing about its log, so it need not wait.
+ */
+function sendsAroundWrite(msgs: Message[], isLeader: boolean): [Message[], Message[]] {
+  if (isLeader) return [msgs, []];
+  const forwarded = (m: Message): boolean => m.type === MessageType.Prop || m.type === MessageType.ReadIndex;
+  if (!msgs.some(forwarded)) return [[], msgs];
+  return [msgs.filter(forwarded), msgs.filter((m) => !forwarded(m))];
 }
