@@ -1,7 +1,8 @@
 // Drives the pure Raft core: ticks it, feeds it peer messages, and carries out each Ready in
 // order — persist (one synced batch) ∥ send for a leader, persist then send for others (but for
 // the proposals and reads they forward), apply (during the persist), advance — one Ready at a
-// time, so many proposals arriving during an fsync share the next one. Time, the disk and randomness come through seams.
+// time, so many proposals arriving during an fsync share the next one. Time, the disk and
+// randomness come through seams.
 import { EntryType, MemoryStorage, MessageType, RawNode, StateType, decodeConfChange } from '../../raft/index.js';
 import type { ConfChange, ConfState, Entry, Message, ReadState, Ready, Snapshot, SoftState } from '../../raft/index.js';
 import type { LoadedState } from '../storage/durable-log.js';
