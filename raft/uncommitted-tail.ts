@@ -24,6 +24,8 @@ export class UncommittedTail {
 
   /** Entries committed (and handed to the state machine). Entries of earlier leaders were never counted: never below 0. */
   shrink(entries: readonly Entry[]): void {
+    // Only a leader counts: everyone else applies without summing what it applies.
+    if (this.bytes === 0) return;
     this.bytes = Math.max(0, this.bytes - dataSize(entries));
   }
 

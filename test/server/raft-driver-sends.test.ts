@@ -31,7 +31,7 @@ class GatedLog implements LogStore {
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function follower(log: LogStore, sent: { msg: Message; whileWriting: boolean }[], gate: GatedLog): RaftDriver {
+function follower(log: GatedLog, sent: { msg: Message; whileWriting: boolean }[]): RaftDriver {
   return new RaftDriver({
     id: 'b',
     log,
@@ -43,7 +43,7 @@ function follower(log: LogStore, sent: { msg: Message; whileWriting: boolean }[]
     electionTick: 10,
     preVote: true,
     applier: { applyEntry: () => {}, applyConfChange: () => {}, restoreSnapshot: () => {}, snapshotData: () => new Uint8Array() },
-    send: (msgs) => sent.push(...msgs.map((msg) => ({ msg, whileWriting: gate.writing }))),
+    send: (msgs) => sent.push(...msgs.map((msg) => ({ msg, whileWriting: log.writing }))),
     snapshotCount: 1000,
     catchUpEntries: 10,
     events: { onFatal: (err) => { throw err; } },
@@ -54,7 +54,7 @@ describe('a follower’s sends around its log write', () => {
   it('forwards a proposal and a read to the leader while the write is in progress, and acks only once it lands', async () => {
     const gate = new GatedLog();
     const sent: { msg: Message; whileWriting: boolean }[] = [];
-    const driver = follower(gate, sent, gate);
+    const driver = follower(gate, sent);
     driver.withNode((n) => {
       n.step(message({ type: MessageType.App, from: 'a', to: 'b', term: 1, index: 0, logTerm: 0, commit: 0, entries: [{ term: 1, index: 1, type: EntryType.Normal, data: new Uint8Array([1]) }] }));
       n.propose(new Uint8Array([2]));
