@@ -15,7 +15,7 @@ export function restoredSnapshot(backup: BackupFile, identity: IdentityMeta): Sn
   const data = decodeSnapshotData(backup.body);
   const store = Store.restore(data.store);
   for (const m of identity.initialMembers.members) recordMemberAdded(store, m.id);
-  const body = encodeSnapshotData({ store: store.save(), members: identity.initialMembers, auth: data.auth });
+  const body = encodeSnapshotData({ store: store.saveParts(), members: identity.initialMembers, auth: data.auth });
   const { index, term } = backup.header;
   return { metadata: { index, term, confState: identity.bootstrap }, data: body };
 }

@@ -6,6 +6,8 @@ import type { AuthData } from '../auth/auth-state.js';
 import type { AppliedRequestsData } from './applied-requests.js';
 import type { MembershipData } from './membership.js';
 import type { MigrationData } from './migration.js';
+import { packBin, packMap } from '../store/packed-parts.js';
+import type { PackedParts } from '../store/packed-parts.js';
 
 export interface SnapshotData {
   store: Uint8Array;
@@ -19,19 +21,20 @@ export interface SnapshotData {
 }
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
-/** msgpackr's own scratch buffer: a Buffer (what it allocates under Node; callers use Buffer methods) of its starting size. */
-const SCRATCH_BYTES = 8192;
+
+/** What encodeSnapshotData takes: the store as bytes, or as the pieces Store.saveParts returns. */
+export type SnapshotInput = Omit<SnapshotData, 'store'> & { store: Uint8Array | PackedParts };
 
 /**
- * msgpackr packs into one scratch buffer shared by every Packr, grows it to fit (a 12 MiB snapshot
- * grew it to 25–49 MiB) and never shrinks it: each later refill allocates the same size again, and
- * raft keeps the snapshot, a view into it. The snapshot gets bytes of its own and msgpackr a fresh
- * small scratch buffer, so the large one is freed.
+ * Written once into a buffer of its exact size (packed-parts.ts): raft keeps the snapshot for as
+ * long as it is the newest, and packing it whole would leave msgpackr's grown scratch buffers,
+ * several times its size, to the collector.
  */
-export function encodeSnapshotData(data: SnapshotData): Uint8Array {
-  const bytes = Uint8Array.prototype.slice.call(packr.pack(data));
-  packr.useBuffer(Buffer.allocUnsafeSlow(SCRATCH_BYTES));
-  return bytes;
+export function encodeSnapshotData(data: SnapshotInput): Uint8Array {
+  const { store, ...rest } = data;
+  const fields: [string, unknown][] = [['store', packBin(store)]];
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) fields.push([key, value]);
+  return packMap(packr, fields).join();
 }
 
 export function decodeSnapshotData(bytes: Uint8Array): SnapshotData {

@@ -192,7 +192,7 @@ export class StateMachine implements Applier {
 
   snapshotData(): Uint8Array {
     const migration = this.migration.toData();
-    return encodeSnapshotData({ store: this.store.save(), members: this.membership.toData(), auth: this.auth.toData(), ...(migration && { migration }), requests: this.appliedRequests() });
+    return encodeSnapshotData({ store: this.store.saveParts(), members: this.membership.toData(), auth: this.auth.toData(), ...(migration && { migration }), requests: this.appliedRequests() });
   }
 
   appliedRequests(): AppliedRequestsData {

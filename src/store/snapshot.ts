@@ -3,6 +3,7 @@
 // store lists, deletes and saves exactly as the original did.
 import { Packr } from 'msgpackr';
 import { KeyTree } from './key-tree.js';
+import { packLargeArray, packMap, PackedParts } from './packed-parts.js';
 import { TreeNode } from './tree-node.js';
 import type { StoreEvent } from './types.js';
 
@@ -29,15 +30,15 @@ export interface StoreState {
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-export function encodeSnapshot(state: StoreState): Uint8Array {
-  const data: SnapshotData = {
-    version: FORMAT_VERSION,
-    index: state.index,
-    tree: flatten(state.tree.root),
-    history: state.history,
-    stats: state.stats,
-  };
-  return packr.pack(data);
+/** The state's msgpack bytes, as pieces: a caller embeds them in a larger value or joins them. */
+export function encodeSnapshotParts(state: StoreState): PackedParts {
+  return packMap(packr, [
+    ['version', FORMAT_VERSION],
+    ['index', state.index],
+    ['tree', packLargeArray(packr, flatten(state.tree.root))],
+    ['history', state.history],
+    ['stats', state.stats],
+  ] satisfies [keyof SnapshotData, unknown][]);
 }
 
 export function decodeSnapshot(bytes: Uint8Array): StoreState {

@@ -8,7 +8,8 @@ import { describeForGet, describeNode, nodeJSON } from './node-view.js';
 import { canonicalNode, placeNode, retimeNode } from './copied-node.js';
 import type { CopiedEvent, CopiedNodeJSON } from './copied-node.js';
 import { cleanPath } from './path.js';
-import { decodeSnapshot, encodeSnapshot } from './snapshot.js';
+import { decodeSnapshot, encodeSnapshotParts } from './snapshot.js';
+import type { PackedParts } from './packed-parts.js';
 import { StoreStats } from './store-stats.js';
 import type { Operation, StoreStatsJSON } from './store-stats.js';
 import { TreeNode } from './tree-node.js';
@@ -255,7 +256,12 @@ export class Store {
 
   /** Tree, TTLs, index, event history and statistics; not the watchers. */
   save(): Uint8Array {
-    return encodeSnapshot({
+    return this.saveParts().join();
+  }
+
+  /** What save() returns, as pieces for a caller that writes them into a larger value. */
+  saveParts(): PackedParts {
+    return encodeSnapshotParts({
       index: this.currentIndex,
       tree: this.tree,
       history: this.history.events(),
