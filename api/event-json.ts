@@ -2,33 +2,38 @@
 // is `omitempty` in Go, so an empty key (the root's), a zero index, a zero ttl and an empty
 // `nodes` list are left out whatever the store hands us.
 import type { NodeJSON, StoreEvent } from '../src/store/types.js';
-import { goJSON } from './go-json.js';
+import { goJSON, goString } from './go-json.js';
 
 /** The actions whose node etcd leaves out under noValueOnSuccess. */
 const WRITE_ACTIONS = new Set(['set', 'compareAndSwap', 'create', 'update']);
 
-function nodeExtern(node: NodeJSON): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+/** A node as Go writes NodeExtern: fields in its order, each left out when empty. */
+function nodeJSON(node: NodeJSON): string {
+  let out = '';
   // etcd keeps keys under "/1" and trims that prefix, so its root prints as "" and is omitted.
-  if (node.key !== '' && node.key !== '/') out.key = node.key;
-  if (node.value !== undefined) out.value = node.value;
-  if (node.dir) out.dir = true;
-  if (node.expiration !== undefined) out.expiration = node.expiration;
-  if (node.ttl) out.ttl = node.ttl;
-  if (node.nodes && node.nodes.length > 0) out.nodes = node.nodes.map(nodeExtern);
-  if (node.modifiedIndex) out.modifiedIndex = node.modifiedIndex;
-  if (node.createdIndex) out.createdIndex = node.createdIndex;
-  return out;
+  if (node.key !== undefined && node.key !== '' && node.key !== '/') out += ',"key":' + goString(node.key);
+  if (node.value !== undefined) out += ',"value":' + goString(node.value);
+  if (node.dir) out += ',"dir":true';
+  if (node.expiration !== undefined) out += ',"expiration":' + goString(node.expiration);
+  if (node.ttl) out += ',"ttl":' + goJSON(node.ttl);
+  if (node.nodes && node.nodes.length > 0) out += ',"nodes":[' + node.nodes.map(nodeJSON).join(',') + ']';
+  if (node.modifiedIndex) out += ',"modifiedIndex":' + goJSON(node.modifiedIndex);
+  if (node.createdIndex) out += ',"createdIndex":' + goJSON(node.createdIndex);
+  return '{' + out.slice(1) + '}';
 }
 
-/** The event's JSON line, as Go's json.Encoder writes it (with the trailing newline). */
+/**
+ * The event's JSON line, as Go's json.Encoder writes it (with the trailing newline). Written
+ * field by field rather than through goJSON on a built object: it is every read's and write's
+ * answer body.
+ */
 export function encodeEvent(ev: StoreEvent, noValueOnSuccess = false): string {
-  const out: Record<string, unknown> = { action: ev.action };
+  let out = '{"action":' + goString(ev.action);
   if (!(noValueOnSuccess && WRITE_ACTIONS.has(ev.action))) {
-    out.node = nodeExtern(ev.node);
-    if (ev.prevNode) out.prevNode = nodeExtern(ev.prevNode);
+    out += ',"node":' + nodeJSON(ev.node);
+    if (ev.prevNode) out += ',"prevNode":' + nodeJSON(ev.prevNode);
   }
-  return goJSON(out) + '\n';
+  return out + '}\n';
 }
 
 /** etcd answers 201 Created when a write made the node: a create, or a set with no previous node. */

@@ -29,8 +29,13 @@ function needsEscape(c: number): boolean {
   return c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26 || c === 0x2028 || c === 0x2029 || c === 0xfffd;
 }
 
+/** Every code unit goString writes differently: what needsEscape names, and surrogates. */
+const SPECIAL = /[\u0000-\u001f"\\<>&\u2028\u2029\ufffd\ud800-\udfff]/;
+
 /** A JSON string literal as Go writes it. */
 export function goString(s: string): string {
+  // Most keys and values need nothing: one native scan instead of a loop over code units.
+  if (!SPECIAL.test(s)) return '"' + s + '"';
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {

@@ -1,9 +1,19 @@
 // Expectations are etcd 3.4.23's own bytes (a value set through PUT and read back).
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { goJSON, goString } from '../../api/go-json.js';
 import { EtcdError, ErrorCode } from '../../src/store/types.js';
 
 describe('goString writes strings as Go 1.19 encoding/json does', () => {
+  it('for any text: valid JSON of the same string (lone surrogates as U+FFFD), no raw character Go escapes', () => {
+    const unit = fc.oneof(fc.constantFrom('a', 'Z', '/', ' ', 'é', '<', '&', '"', '\\', '\n', '\u2028', '\ufffd', '\ud83d\ude00'), fc.nat(0xffff).map((c) => String.fromCharCode(c)));
+    fc.assert(fc.property(fc.string({ unit, maxLength: 40 }), (s) => {
+      const out = goString(s);
+      expect(JSON.parse(out)).toBe(s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'));
+      expect(out.slice(1, -1)).not.toMatch(/[\u0000-\u001f<>&\u2028\u2029\ufffd]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/);
+    }), { numRuns: 2000 });
+  });
+
   it('escapes <, > and & for HTML and quotes and backslashes as usual', () => {
     expect(goString('<b>&"\\')).toBe('"\\u003cb\\u003e\\u0026\\"\\\\"');
   });
