@@ -60,11 +60,13 @@ export function planBody(method: string, contentType: string | undefined): BodyP
   return media.error === undefined ? { read: media.type === FORM_MEDIA_TYPE } : { read: media.type === FORM_MEDIA_TYPE, error: media.error };
 }
 
-/** The body's values and error, then the query's appended, as ParseForm merges them. */
+/**
+ * The body's values and error, then the query's appended, as ParseForm merges them. The body's
+ * map is taken over and added to, not copied: this runs for every /v2/keys request.
+ */
 export function mergeForm(body: ParsedForm, rawQuery: string): ParsedForm {
-  const values: FormValues = new Map();
-  for (const [name, list] of body.values) values.set(name, [...list]);
-  const queryError = parseQuery(bytesOf(rawQuery), values);
+  const values = body.values;
+  const queryError = rawQuery === '' ? undefined : parseQuery(bytesOf(rawQuery), values);
   const error = body.error ?? queryError;
   return error === undefined ? { values } : { values, error };
 }
