@@ -18,10 +18,12 @@ export async function waitFor(
   check: () => unknown,
   timeoutMs: number,
   explain?: () => string,
+  /** The longest pause between polls; a wait that times what it waits for polls more often. */
+  maxPauseMs = 50,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
-  for (let pauseMs = 5; ; pauseMs = Math.min(50, pauseMs * 2)) {
+  for (let pauseMs = Math.min(5, maxPauseMs); ; pauseMs = Math.min(maxPauseMs, pauseMs * 2)) {
     try {
       if (await check()) return;
       lastError = undefined;
