@@ -27,6 +27,7 @@ const LOCAL_TYPES: ReadonlySet<MessageType> = new Set([
   MessageType.SnapStatus,
   MessageType.CheckQuorum,
   MessageType.PeerDown,
+  MessageType.PeerUp,
 ]);
 
 const RESPONSE_TYPES: ReadonlySet<MessageType> = new Set([

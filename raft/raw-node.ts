@@ -89,6 +89,11 @@ export class RawNode {
     this.raft.step(message({ type: MessageType.PeerDown, from: id }));
   }
 
+  /** The transport (re)connected to `id`: a leader sends it a heartbeat at once; anyone else ignores it. */
+  reportPeerUp(id: NodeId): void {
+    this.raft.step(message({ type: MessageType.PeerUp, from: id }));
+  }
+
   reportSnapshot(id: NodeId, ok: boolean): void {
     this.raft.step(message({ type: MessageType.SnapStatus, from: id, reject: !ok }));
   }

@@ -1,6 +1,7 @@
 // How a leader sends: appending to its own log, committing by majority, Apps (pipelined, or
 // a snapshot when the entries are compacted away), heartbeats and the answers to reads.
 import { invariant } from './invariant.js';
+import type { Progress } from './progress.js';
 import type { Raft } from './raft.js';
 import { SnapshotTemporarilyUnavailableError } from './storage.js';
 import { MessageType, StateType } from './types.js';
@@ -63,11 +64,13 @@ function sendSnapshot(r: Raft, to: NodeId): boolean {
 }
 
 /** Heartbeats carry min(match, commit): a follower must not commit entries it may not have. */
+export function sendHeartbeat(r: Raft, to: NodeId, pr: Progress, context: Uint8Array | undefined): void {
+  r.send({ type: MessageType.Heartbeat, to, commit: Math.min(pr.match, r.log.committed), context });
+}
+
+/** A heartbeat to every follower, with the newest pending read's context when there is one. */
 export function bcastHeartbeat(r: Raft, context: Uint8Array | undefined): void {
-  for (const [id, pr] of r.tracker.progress) {
-    if (id === r.id) continue;
-    r.send({ type: MessageType.Heartbeat, to: id, commit: Math.min(pr.match, r.log.committed), context });
-  }
+  for (const [id, pr] of r.tracker.progress) if (id !== r.id) sendHeartbeat(r, id, pr, context);
   // A round carrying the newest read's context confirms every read queued before it.
   if (context !== undefined) r.readRoundDue = false;
 }

@@ -5,7 +5,7 @@ import { ProgressState } from './progress.js';
 import type { Progress } from './progress.js';
 import { VoteResult, voteResult } from './quorum.js';
 import type { Raft } from './raft.js';
-import { answerRead, appendEntries, bcastHeartbeat, maybeCommit, sendAppend } from './replication.js';
+import { answerRead, appendEntries, bcastHeartbeat, maybeCommit, sendAppend, sendHeartbeat } from './replication.js';
 import { EntryType, MessageType, NONE } from './types.js';
 import type { Message } from './types.js';
 
@@ -39,6 +39,11 @@ export function stepLeader(r: Raft, m: Message): void {
       return;
     case MessageType.Unreachable:
       pr.unreachable();
+      return;
+    case MessageType.PeerUp:
+      // A member that just (re)started knows no leader until it hears one: tell it now rather
+      // than at the next heartbeat.
+      sendHeartbeat(r, m.from, pr, undefined);
       return;
     case MessageType.TransferLeader:
       transferLeadership(r, m.from, pr);

@@ -78,6 +78,7 @@ export const MessageType = {
   PreVote: 17,
   PreVoteResp: 18,
   PeerDown: 19, // local: transport saw `from`'s process go away (connection closed, redial failed)
+  PeerUp: 20, // local: transport (re)connected to `from`; a leader tells it at once who leads
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 

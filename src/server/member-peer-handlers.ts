@@ -33,5 +33,8 @@ export function memberPeerHandlers(t: PeerHandlerTargets): PeerHandlers {
     onSnapshotStatus: (to, ok) => withNode((n) => n.reportSnapshot(to, ok)),
     onUnreachable: (id) => withNode((n) => n.reportUnreachable(id)),
     onPeerDown: (id) => withNode((n) => n.reportPeerDown(id)),
+    onPeerActive: (id, active) => {
+      if (active) withNode((n) => n.reportPeerUp(id));
+    },
   };
 }

@@ -40,7 +40,7 @@ export interface LogStore {
 }
 
 /** What a member's peer network calls back with (PeerTransport's options minus its settings). */
-export type PeerHandlers = Pick<PeerTransportOptions, 'onMessages' | 'onRequest' | 'isRemoved' | 'onRefused' | 'onSnapshotStatus' | 'onUnreachable' | 'onPeerDown' | 'onHttp'>;
+export type PeerHandlers = Pick<PeerTransportOptions, 'onMessages' | 'onRequest' | 'isRemoved' | 'onRefused' | 'onSnapshotStatus' | 'onUnreachable' | 'onPeerDown' | 'onPeerActive' | 'onHttp'>;
 
 /** A member's peer network as it uses it; PeerTransport is the production one. */
 export type PeerNetwork = Pick<PeerTransport, 'start' | 'stop' | 'addPeer' | 'removePeer' | 'send' | 'peerStats' | 'leaderStats' | 'appendsSent' | 'appendsReceived'>;

@@ -25,6 +25,7 @@ const MUST_HAPPEN: TallyKey[] = [
   'leadership transfers',
   'peer-down reports',
   'false peer-down reports',
+  'peer-up reports',
 ];
 
 /** Below this many runs (a small RAFT_SIM_RUNS) the rarer cases may fairly not come up. */

@@ -137,6 +137,22 @@ export class SimCluster implements MemberWorld {
     }
   }
 
+  /**
+   * As a real transport does: each running peer whose link to the member is not cut connects to
+   * it within a tick and tells its raft (a leader then sends it a heartbeat at once).
+   */
+  processBack(id: NodeId): void {
+    for (const peer of this.running()) {
+      if (peer.id === id || this.network.isCut(id, peer.id) || this.network.isCut(peer.id, id)) continue;
+      this.time.at(this.time.now + this.detection.int(1, STEPS_PER_TICK), () => {
+        if (peer.liveness !== 'up' || this.members.get(id)?.liveness !== 'up') return;
+        this.note(`${peer.id} told ${id} is up`);
+        this.tally.add('peer-up reports');
+        peer.act((node) => node.reportPeerUp(id));
+      });
+    }
+  }
+
   /** Tells `to`'s raft that `id`'s process is gone (true or not: the fault schedule also makes false reports). */
   reportPeerDown(to: SimMember, id: NodeId, key: 'peer-down reports' | 'false peer-down reports'): void {
     this.note(`${to.id} told ${id} is down${key === 'false peer-down reports' ? ' (falsely)' : ''}`);

@@ -45,6 +45,8 @@ export interface MemberWorld {
   send(messages: Message[]): void;
   /** The member's process ended (a crash, or a retirement): its peers' transports may notice. */
   processGone(id: NodeId): void;
+  /** The member's process (re)started: its peers' transports connect to it. */
+  processBack(id: NodeId): void;
   note(event: string): void;
   /** A property broke where no caller sees the throw (inside a raft loop): the run must fail. */
   fail(err: unknown): void;
@@ -96,6 +98,7 @@ export class SimMember {
     this.pendingCrash = undefined;
     this.crashedAt = undefined;
     this.life = new MemberLife(this, this.bootstrap, this.settings, this.random.fork(), this.world);
+    this.world.processBack(this.id);
   }
 
   crash(point: CrashPoint | 'wherever it was' = 'wherever it was'): void {

@@ -27,6 +27,7 @@ export const TALLY_KEYS = [
   'leadership transfers',
   'peer-down reports',
   'false peer-down reports',
+  'peer-up reports',
   'elections won',
   'runs stranded by a removal',
 ] as const;
