@@ -154,7 +154,7 @@ export class Member implements MemberService {
       electionTick: Math.max(2, Math.round(config.electionTimeoutMs / config.heartbeatIntervalMs)),
       preVote: config.preVote,
       applier: this.sm,
-      send: (msgs: Message[]) => this.peers.send(msgs),
+      send: (msgs: Message[], flushNow?: boolean) => this.peers.send(msgs, flushNow),
       snapshotCount: config.snapshotCount,
       catchUpEntries: Math.min(CATCH_UP_ENTRIES, config.snapshotCount),
       events: driverEvents({ leader: () => this.leader, reads: () => this.reads, metrics, logger, onFatal: opts.onFatal }),

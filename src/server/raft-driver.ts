@@ -52,7 +52,8 @@ export interface RaftDriverOptions {
   /** Bytes of entries the leader may hold uncommitted (DEFAULT_MAX_UNCOMMITTED_BYTES when absent). */
   maxUncommittedEntriesSize?: number;
   applier: Applier;
-  send(msgs: Message[]): void;
+  /** `flushNow`: write them before returning rather than at the transport's next flush. */
+  send(msgs: Message[], flushNow?: boolean): void;
   snapshotCount: number;
   /** Entries kept behind a snapshot so a slightly slow follower catches up from the log. */
   catchUpEntries: number;
@@ -204,7 +205,8 @@ export class RaftDriver {
           await written;
         }
       }
-      if (afterWrite.length > 0) this.opts.send(afterWrite);
+      // The write has landed: an ack waiting for the transport's next turn would only be later.
+      if (afterWrite.length > 0) this.opts.send(afterWrite, true);
       if (rd.readStates.length > 0) this.opts.events.onReadStates?.(rd.readStates);
       this.node.advance(rd);
       if (this.appliedIndex - this.snapshotIndex >= this.opts.snapshotCount) await this.takeSnapshot();

@@ -81,8 +81,12 @@ export class PeerLink {
     return this.opts.peerId;
   }
 
-  /** Queues messages for the peer; drops them at once (reporting it unreachable) while it is known to be down. */
-  enqueue(msgs: Message[]): void {
+  /**
+   * Queues messages for the peer, written at the end of this event-loop turn with whatever else
+   * is queued, or at once with `flushNow`; drops them (reporting the peer unreachable) while it is
+   * known to be down.
+   */
+  enqueue(msgs: Message[], flushNow = false): void {
     if (this.state === 'closed') return;
     const stats = this.opts.stats;
     if (this.state === 'backoff') {
@@ -97,7 +101,10 @@ export class PeerLink {
       else this.queueSnapshot(m);
     }
     stats.messagesDropped += this.queue.push(plain);
-    this.scheduleFlush();
+    if (!flushNow) return this.scheduleFlush();
+    if (this.flushScheduled) clearImmediate(this.flushScheduled);
+    this.flushScheduled = undefined;
+    this.flush();
   }
 
   /** Points the link at new URLs, redialing unless the current connection goes to one of them. */

@@ -152,8 +152,8 @@ export class PeerTransport {
     this.inboundStreams.get(id)?.destroy();
   }
 
-  /** Hands each peer its messages (in order) for the next write; messages to unknown peers are dropped. */
-  send(msgs: Message[]): void {
+  /** Hands each peer its messages (in order) for its next write, or writes them now with `flushNow`; messages to unknown peers are dropped. */
+  send(msgs: Message[], flushNow = false): void {
     const byPeer = new Map<string, Message[]>();
     const now = Date.now();
     for (const m of msgs) {
@@ -163,7 +163,7 @@ export class PeerTransport {
       if (batch) batch.push(m);
       else byPeer.set(m.to, [m]);
     }
-    for (const [to, batch] of byPeer) this.links.get(to)?.enqueue(batch);
+    for (const [to, batch] of byPeer) this.links.get(to)?.enqueue(batch, flushNow);
   }
 
   /** The body of /v2/stats/leader for a leader with these followers. */

@@ -1,5 +1,6 @@
 // When a follower's messages leave relative to its own log write: acks and votes only once the
-// write is durable, a client proposal or read forwarded to the leader at once.
+// write is durable (and then at once, not at the transport's next flush), a client proposal or
+// read forwarded to the leader while the write is in progress.
 import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType } from '../../raft/index.js';
 import type { Message } from '../../raft/index.js';
@@ -31,7 +32,13 @@ class GatedLog implements LogStore {
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-function follower(log: GatedLog, sent: { msg: Message; whileWriting: boolean }[]): RaftDriver {
+interface Sent {
+  msg: Message;
+  whileWriting: boolean;
+  flushNow: boolean;
+}
+
+function follower(log: GatedLog, sent: Sent[]): RaftDriver {
   return new RaftDriver({
     id: 'b',
     log,
@@ -43,7 +50,7 @@ function follower(log: GatedLog, sent: { msg: Message; whileWriting: boolean }[]
     electionTick: 10,
     preVote: true,
     applier: { applyEntry: () => {}, applyConfChange: () => {}, restoreSnapshot: () => {}, snapshotData: () => new Uint8Array() },
-    send: (msgs) => sent.push(...msgs.map((msg) => ({ msg, whileWriting: log.writing }))),
+    send: (msgs, flushNow = false) => sent.push(...msgs.map((msg) => ({ msg, whileWriting: log.writing, flushNow }))),
     snapshotCount: 1000,
     catchUpEntries: 10,
     events: { onFatal: (err) => { throw err; } },
@@ -53,7 +60,7 @@ function follower(log: GatedLog, sent: { msg: Message; whileWriting: boolean }[]
 describe('a follower’s sends around its log write', () => {
   it('forwards a proposal and a read to the leader while the write is in progress, and acks only once it lands', async () => {
     const gate = new GatedLog();
-    const sent: { msg: Message; whileWriting: boolean }[] = [];
+    const sent: Sent[] = [];
     const driver = follower(gate, sent);
     driver.withNode((n) => {
       n.step(message({ type: MessageType.App, from: 'a', to: 'b', term: 1, index: 0, logTerm: 0, commit: 0, entries: [{ term: 1, index: 1, type: EntryType.Normal, data: new Uint8Array([1]) }] }));
@@ -66,7 +73,9 @@ describe('a follower’s sends around its log write', () => {
     gate.land();
     await settle();
     expect(sent.map((s) => s.msg.type)).toEqual([MessageType.Prop, MessageType.ReadIndex, MessageType.AppResp]);
-    expect(sent.find((s) => s.msg.type === MessageType.AppResp)!.whileWriting).toBe(false);
+    // The ack leaves as soon as the write lands, not at the transport's next flush.
+    expect(sent.find((s) => s.msg.type === MessageType.AppResp)).toMatchObject({ whileWriting: false, flushNow: true });
+    expect(sent.filter((s) => s.flushNow).map((s) => s.msg.type)).toEqual([MessageType.AppResp]);
     await driver.stop();
   });
 });

@@ -35,6 +35,20 @@ describe('message delivery', () => {
     expect(a!.transport.peerStats('c')!.framesSent).toBe(1);
   });
 
+  it('writes a send marked flushNow before it returns, with whatever this turn had queued, in order', async () => {
+    const [a, b] = await fx.cluster(['a', 'b']);
+    await waitFor('a connected to b', () => a!.transport.peerStats('b')!.active, LOOPBACK_WAIT_MS);
+    a!.transport.send([heartbeat('a', 'b', 1)]);
+    expect(a!.transport.peerStats('b')!.framesSent).toBe(0);
+    a!.transport.send([heartbeat('a', 'b', 2)], true);
+    expect(a!.transport.peerStats('b')).toMatchObject({ framesSent: 1, messagesSent: 2 });
+    await waitFor('both messages', () => b!.received.length === 2, LOOPBACK_WAIT_MS);
+    expect(b!.received.map((m) => m.commit)).toEqual([1, 2]);
+    // Nothing was left for the flush the first send had scheduled.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(a!.transport.peerStats('b')!.framesSent).toBe(1);
+  });
+
   it('keeps entry data and contexts byte for byte, as Uint8Arrays', async () => {
     const [a, b] = await fx.cluster(['a', 'b']);
     const payloads = [new Uint8Array(0), new Uint8Array([0, 255, 128]), new Uint8Array(70_000).map((_, i) => i % 251)];
