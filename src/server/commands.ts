@@ -72,7 +72,9 @@ export function encodeCommand(cmd: Command): Uint8Array {
  * 100k keys). The strings the store keeps are copied into strings of their own.
  */
 export function decodeCommand(data: Uint8Array): Command {
-  const cmd = packr.unpack(data) as Command;
+  // msgpackr leaves a DataView (80 B) on the buffer it reads; raft keeps an entry's data until
+  // compaction, so it reads a throwaway view of it instead.
+  const cmd = packr.unpack(data.subarray()) as Command;
   if (cmd.kind === 'v2') {
     cmd.req.path = ownString(cmd.req.path);
     if (cmd.req.val !== undefined) cmd.req.val = ownString(cmd.req.val);

@@ -31,6 +31,12 @@ describe('decodeCommand', () => {
     }
   });
 
+  it('leaves nothing on the entry data it read (msgpackr would cache a DataView there, kept as long as the entry)', () => {
+    const data = encodeCommand(putCommand('/k', 'v'));
+    decodeCommand(data);
+    expect(Object.keys(data).filter((k) => !/^\d+$/.test(k))).toEqual([]);
+  });
+
   it('hands back a key and value that are strings of their own, not slices of the entry', () => {
     const cmd = JSON.stringify(putCommand('/k000000000016431', 'x'.repeat(100)));
     const types = stringTypes(`const d = decodeCommand(encodeCommand(${cmd}));\n%DebugPrint(d.req.path);\n%DebugPrint(d.req.val);\n%DebugPrint(d.from);`);
