@@ -129,12 +129,9 @@ export class SimCluster implements MemberWorld {
    * is back up by then (the redial is welcomed).
    */
   processGone(id: NodeId): void {
-    for (const peer of this.running()) {
-      if (peer.id === id || this.network.isCut(id, peer.id) || this.network.isCut(peer.id, id)) continue;
-      this.time.at(this.time.now + this.detection.int(1, STEPS_PER_TICK), () => {
-        if (peer.liveness === 'up' && this.members.get(id)?.liveness !== 'up') this.reportPeerDown(peer, id, 'peer-down reports');
-      });
-    }
+    this.withinATickAtConnectedPeers(id, (peer) => {
+      if (peer.liveness === 'up' && this.members.get(id)?.liveness !== 'up') this.reportPeerDown(peer, id, 'peer-down reports');
+    });
   }
 
   /**
@@ -142,14 +139,19 @@ export class SimCluster implements MemberWorld {
    * it within a tick and tells its raft (a leader then sends it a heartbeat at once).
    */
   processBack(id: NodeId): void {
+    this.withinATickAtConnectedPeers(id, (peer) => {
+      if (peer.liveness !== 'up' || this.members.get(id)?.liveness !== 'up') return;
+      this.note(`${peer.id} told ${id} is up`);
+      this.tally.add('peer-up reports');
+      peer.act((node) => node.reportPeerUp(id));
+    });
+  }
+
+  /** Runs `notice` for each running peer whose link to `id` is not cut, each within a tick: when its transport would see a change. */
+  private withinATickAtConnectedPeers(id: NodeId, notice: (peer: SimMember) => void): void {
     for (const peer of this.running()) {
       if (peer.id === id || this.network.isCut(id, peer.id) || this.network.isCut(peer.id, id)) continue;
-      this.time.at(this.time.now + this.detection.int(1, STEPS_PER_TICK), () => {
-        if (peer.liveness !== 'up' || this.members.get(id)?.liveness !== 'up') return;
-        this.note(`${peer.id} told ${id} is up`);
-        this.tally.add('peer-up reports');
-        peer.act((node) => node.reportPeerUp(id));
-      });
+      this.time.at(this.time.now + this.detection.int(1, STEPS_PER_TICK), () => notice(peer));
     }
   }
 
