@@ -1,6 +1,7 @@
 // The etcd v2 HTTP surface of one member, on fastify. It speaks only to MemberService and answers
 // as etcd 3.4 with --enable-v2 does: same statuses, headers and body bytes. The caller listens.
 import { createServer } from 'node:http';
+import type { RequestListener } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
@@ -12,6 +13,8 @@ import { sendMessageError } from './etcd-responses.js';
 import { shimConnections } from './shimmed-socket.js';
 import { ClientGoneError } from './form-body.js';
 import { rawBadRequest, sendBadRequest, sendNotFound } from './go-responses.js';
+import { keysFastPath } from './keys-fast-path.js';
+import type { FastPath } from './keys-fast-path.js';
 import { keysRoutes } from './keys-route.js';
 import { membersRoutes } from './members-route.js';
 import { ANY_METHOD } from './methods.js';
@@ -56,17 +59,34 @@ export function answerUnparseable(err: Error & { code?: string }, socket: Socket
   socket.end(err.code === 'HPE_HEADER_OVERFLOW' ? rawBadRequest(431, 'Request Header Fields Too Large') : rawBadRequest());
 }
 
+const SILENT = { warn(): void {} };
+
 function noSchemas(): never {
   throw new Error('raftkv routes declare no schemas: requests are read as Go reads them');
+}
+
+const fastPaths = new WeakMap<FastifyInstance, FastPath>();
+
+/**
+ * What a server listening for `app` hands each request to: its fast path, if it has one, then
+ * fastify (`app.routing`, valid once the app is ready).
+ */
+export function requestEntryOf(app: FastifyInstance): RequestListener {
+  const fast = fastPaths.get(app);
+  if (fast === undefined) return app.routing;
+  return (req, res) => {
+    if (!fast(req, res)) app.routing(req, res);
+  };
 }
 
 /**
  * A fastify app that meets requests as Go's server does: targets parsed and routed as Go routes
  * them, every method routed and no body read before the handler, unparseable requests answered
- * as Go answers them. A member's app and a proxy's start from it.
+ * as Go answers them. A member's app and a proxy's start from it. `fastPath` sees each request
+ * first (see requestEntryOf); `app.inject` bypasses it.
  */
-export function goLikeApp(logger: FastifyBaseLogger | undefined): FastifyInstance {
-  const app = Fastify({
+export function goLikeApp(logger: FastifyBaseLogger | undefined, fastPath?: FastPath): FastifyInstance {
+  const app: FastifyInstance = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
     // No route declares a schema, so fastify's default compilers (ajv, fast-json-stringify) would
@@ -79,7 +99,7 @@ export function goLikeApp(logger: FastifyBaseLogger | undefined): FastifyInstanc
     clientErrorHandler: answerUnparseable,
     // Its own server too reads request lines as Go does (bin/ opens the listeners members serve on).
     serverFactory: (handler) => {
-      const server = createServer(handler);
+      const server = createServer(fastPath === undefined ? handler : (req, res) => void (fastPath(req, res) || handler(req, res)));
       shimConnections(server, 'connection');
       return server;
     },
@@ -90,12 +110,14 @@ export function goLikeApp(logger: FastifyBaseLogger | undefined): FastifyInstanc
 
   // No body is parsed by fastify: the routes read forms and JSON themselves, bounded.
   for (const method of ANY_METHOD) app.addHttpMethod(method, { hasBody: false, overrideExisting: true });
+  if (fastPath !== undefined) fastPaths.set(app, fastPath);
   return app;
 }
 
 export function buildApp(service: MemberService, opts: AppOptions): FastifyInstance {
-  const app = goLikeApp(opts.logger);
-  app.addHook('onRequest', edgeHook(corsPolicy(opts.cors ?? ['*'])));
+  const cors = corsPolicy(opts.cors ?? ['*']);
+  const app = goLikeApp(opts.logger, keysFastPath(service, { cors, log: opts.logger ?? SILENT }));
+  app.addHook('onRequest', edgeHook(cors));
 
   const maxBodyBytes = opts.maxBodyBytes ?? V2_MAX_BODY_BYTES;
   keysRoutes(app, { service, maxBodyBytes });

@@ -2,13 +2,18 @@
 // stats handlers' {"message"} errors, and JSON bodies written with Go's encoder.
 import type { FastifyReply } from 'fastify';
 import { EtcdError, ErrorCode } from '../src/store/types.js';
+import type { Answer } from './answer.js';
+import { replyWith } from './answer.js';
 import { goJSON } from './go-json.js';
 import { sendText } from './go-responses.js';
 
 /** v2error.Error.WriteTo: X-Etcd-Index is the error's index (0 for a refused request). */
+export function etcdErrorAnswer(err: EtcdError): Answer {
+  return { status: err.status, headers: ['content-type', 'application/json', 'x-etcd-index', String(err.index)], body: goJSON(err) + '\n' };
+}
+
 export function sendEtcdError(reply: FastifyReply, err: EtcdError): FastifyReply {
-  reply.code(err.status).header('Content-Type', 'application/json').header('X-Etcd-Index', String(err.index));
-  return sendText(reply, goJSON(err) + '\n');
+  return replyWith(reply, etcdErrorAnswer(err));
 }
 
 /** etcd's answer to a failure that is not an etcd error: 300 with the failure as cause. */

@@ -30,17 +30,23 @@ export interface ReadForm extends ParsedForm {
 
 /** The request's parameters: its form body (when Go would read one) merged with its query. */
 export async function readForm(req: FormRequest): Promise<ReadForm> {
+  const bodiless = bodilessForm(req.method, req.contentType, req.rawQuery);
+  if (bodiless !== undefined) return bodiless;
   const plan = planBody(req.method, req.contentType);
-  let body: ParsedForm = plan.error === undefined ? { values: new Map() } : { values: new Map(), error: plan.error };
-  if (plan.read) {
-    const bytes = await readAtMost(req.raw, req.maxBodyBytes);
-    if (bytes === undefined) return { values: new Map(), error: POST_TOO_LARGE, abandoned: true };
-    const values: FormValues = new Map();
-    const parseError = parseQuery(bytes, values);
-    const error = plan.error ?? parseError;
-    body = error === undefined ? { values } : { values, error };
-  }
-  return { ...mergeForm(body, req.rawQuery), abandoned: false };
+  const bytes = await readAtMost(req.raw, req.maxBodyBytes);
+  if (bytes === undefined) return { values: new Map(), error: POST_TOO_LARGE, abandoned: true };
+  const values: FormValues = new Map();
+  const parseError = parseQuery(bytes, values);
+  const error = plan.error ?? parseError;
+  return { ...mergeForm(error === undefined ? { values } : { values, error }, req.rawQuery), abandoned: false };
+}
+
+/** The parameters of a request whose body Go does not read (its query alone); undefined for one it does. */
+export function bodilessForm(method: string, contentType: string | undefined, rawQuery: string): ReadForm | undefined {
+  const plan = planBody(method, contentType);
+  if (plan.read) return undefined;
+  const body: ParsedForm = plan.error === undefined ? { values: new Map() } : { values: new Map(), error: plan.error };
+  return { ...mergeForm(body, rawQuery), abandoned: false };
 }
 
 /** The whole body if it has at most `limit` bytes; undefined (and the stream paused) otherwise. */

@@ -1,5 +1,5 @@
 // The client URLs a member listens on: one node server per URL, http or https, each handing its
-// requests to the one fastify app (`app.routing`, fastify's own request entry, after app.ready()),
+// requests to the one fastify app (requestEntryOf: its fast path, then fastify's own entry),
 // so hooks, routes and error handling are the app's whatever the listener. fastify never listens
 // itself, so what it would do for its own server is done here for every server: its timeouts and
 // clientErrorHandler, and on close the connections dropped (forceCloseConnections).
@@ -17,7 +17,7 @@ import { isIP } from 'node:net';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
-import { answerUnparseable } from '../api/app.js';
+import { answerUnparseable, requestEntryOf } from '../api/app.js';
 import { shimConnections } from '../api/shimmed-socket.js';
 import type { Logger } from '../src/server/logger.js';
 import type { TlsMaterial } from '../src/tls/material.js';
@@ -129,7 +129,7 @@ export class ClientListeners {
 
   /** Request lines llhttp would refuse reach the app as Go reads them (api/shimmed-socket.ts). */
   private httpServer(): HttpServer {
-    const server = createHttpServer(this.opts.app.routing);
+    const server = createHttpServer(requestEntryOf(this.opts.app));
     shimConnections(server, 'connection');
     return server;
   }
@@ -144,7 +144,7 @@ export class ClientListeners {
         rejectUnauthorized: tls.clientCertAuth,
         handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
       },
-      this.opts.app.routing,
+      requestEntryOf(this.opts.app),
     );
     shimConnections(server, 'secureConnection'); // the decrypted stream
     server.on('tlsClientError', (err, socket) => {
