@@ -116,10 +116,10 @@ export function goLikeApp(logger: FastifyBaseLogger | undefined, fastPath?: Fast
 
 export function buildApp(service: MemberService, opts: AppOptions): FastifyInstance {
   const cors = corsPolicy(opts.cors ?? ['*']);
-  const app = goLikeApp(opts.logger, keysFastPath(service, { cors, log: opts.logger ?? SILENT }));
+  const maxBodyBytes = opts.maxBodyBytes ?? V2_MAX_BODY_BYTES;
+  const app = goLikeApp(opts.logger, keysFastPath(service, { cors, maxBodyBytes, log: opts.logger ?? SILENT }));
   app.addHook('onRequest', edgeHook(cors));
 
-  const maxBodyBytes = opts.maxBodyBytes ?? V2_MAX_BODY_BYTES;
   keysRoutes(app, { service, maxBodyBytes });
   membersRoutes(app, { service, maxBodyBytes });
   authRoutes(app, { service, maxBodyBytes });

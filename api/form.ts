@@ -14,7 +14,7 @@ export interface ParsedForm {
   error?: string;
 }
 
-const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+export const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
 
 /** url.ParseQuery into `values`; returns Go's error, whose values are still kept (Go 1.19 rules). */
 export function parseQuery(raw: Uint8Array, values: FormValues): string | undefined {

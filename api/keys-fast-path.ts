@@ -1,18 +1,24 @@
-// Default and quorum reads of /v2/keys answered straight from node's request event, before
-// fastify: most of a read's cost was fastify's per-request objects, routing and reply pipeline.
-// It takes only GETs whose answer through the app is known to be the same bytes (a plain key path,
-// no body, auth off, not a watch) and leaves every other request to the app, untouched. The
-// parsing, the member's call, the counting and the answer are the app's own functions.
+// /v2/keys reads and form writes answered straight from node's request event, before fastify:
+// most of a read's cost was fastify's per-request objects, routing and reply pipeline. It takes
+// only requests whose answer through the app is known to be the same bytes — a plain key path,
+// auth off, a GET with no body that is not a watch, or a PUT with a form body of a declared size
+// within the limit — and leaves every other request to the app, untouched. The parsing, the
+// member's call, the counting and the answers are the app's own functions.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MemberService } from '../src/server/member-service.js';
 import { formatId } from '../src/server/ids.js';
 import { writeAnswer } from './answer.js';
+import type { Answer } from './answer.js';
 import type { CorsPolicy } from './cors.js';
-import { bodilessForm } from './form-body.js';
+import { asEtcdError, etcdErrorAnswer } from './etcd-responses.js';
+import { bodilessForm, ClientGoneError, readForm } from './form-body.js';
+import type { ReadForm } from './form-body.js';
+import { FORM_MEDIA_TYPE } from './form.js';
 import { parseKeyRequest } from './keys-request.js';
 import type { KeyRequest } from './keys-request.js';
 import { keyOfPath, metricMethodOf, runKeyRequest } from './keys-run.js';
 import { parseRequestTarget } from './request-target.js';
+import type { RequestTarget } from './request-target.js';
 
 /** Serves the request and returns true, or returns false having touched nothing. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -26,39 +32,77 @@ const PLAIN_KEY_PATH = /^\/v2\/keys(?:\/(?!\.\.?(?:\/|$))[A-Za-z0-9_.~-]+)+$/;
 
 export interface KeysFastPathOptions {
   cors: CorsPolicy;
+  /** The app's limit on a form body; a larger declared body is left to the app. */
+  maxBodyBytes: number;
   log: { warn(obj: object, msg: string): void };
 }
 
+type Log = KeysFastPathOptions['log'];
+
 export function keysFastPath(service: MemberService, opts: KeysFastPathOptions): FastPath {
   return (req, res) => {
-    if (req.method !== 'GET' || service.auth.enabled) return false;
-    // A GET's body is never read; whatever the app does with one is left to the app.
-    if (req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined) return false;
+    const method = req.method;
+    if ((method !== 'GET' && method !== 'PUT') || service.auth.enabled) return false;
     const url = req.url ?? '';
-    if (!url.startsWith('/v2/keys/')) return false;
+    if (!url.startsWith('/v2/keys/') || req.headers['transfer-encoding'] !== undefined) return false;
     const target = parseRequestTarget(url);
     if (target === undefined || !PLAIN_KEY_PATH.test(target.path)) return false;
-    const form = bodilessForm('GET', req.headers['content-type'], target.rawQuery);
-    if (form === undefined || form.error !== undefined) return false;
-    let parsed: KeyRequest;
-    try {
-      parsed = parseKeyRequest({ method: 'GET', key: keyOfPath(target.path), form, now: Date.now() });
-    } catch {
-      return false; // the app answers with the refusal
+    const length = req.headers['content-length'];
+    if (method === 'GET') {
+      // A GET's body is never read; whatever the app does with one is left to it.
+      if (length !== undefined) return false;
+      const parsed = parsedRead(target, req.headers['content-type']);
+      if (parsed === undefined) return false;
+      answer(req, res, opts, service, runParsed(service, 'GET', parsed, opts.log));
+      return true;
     }
-    if (parsed.request.wait) return false;
-    const metricMethod = metricMethodOf('GET', parsed);
-    service.requestMetrics.received(metricMethod);
-    const leading = corsHeaderList(opts.cors(req));
-    leading.push('x-etcd-cluster-id', formatId(service.clusterId));
-    runKeyRequest(service, parsed, metricMethod, opts.log)
-      .then((answer) => writeAnswer(res, leading, answer))
-      .catch((err: unknown) => {
-        opts.log.warn({ err }, 'could not answer a v2 read');
-        res.destroy();
-      });
+    if (req.headers['content-type'] !== FORM_MEDIA_TYPE || length === undefined || !/^\d{1,9}$/.test(length) || Number(length) > opts.maxBodyBytes) return false;
+    const form = readForm({ raw: req, method, contentType: FORM_MEDIA_TYPE, rawQuery: target.rawQuery, maxBodyBytes: opts.maxBodyBytes });
+    answer(req, res, opts, service, form.then((f) => runForm(service, target, f, opts.log)));
     return true;
   };
+}
+
+/** A read the app would run as it is; undefined for a refusal or a watch, which the app answers. */
+function parsedRead(target: RequestTarget, contentType: string | undefined): KeyRequest | undefined {
+  const form = bodilessForm('GET', contentType, target.rawQuery);
+  if (form === undefined || form.error !== undefined) return undefined;
+  try {
+    const parsed = parseKeyRequest({ method: 'GET', key: keyOfPath(target.path), form, now: Date.now() });
+    return parsed.request.wait ? undefined : parsed;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A PUT's form, parsed and run, or refused, as the app's route does (auth being off). */
+function runForm(service: MemberService, target: RequestTarget, form: ReadForm, log: Log): Promise<Answer> | Answer {
+  let parsed: KeyRequest;
+  try {
+    parsed = parseKeyRequest({ method: 'PUT', key: keyOfPath(target.path), form, now: Date.now() });
+  } catch (err) {
+    return etcdErrorAnswer(asEtcdError(err));
+  }
+  return runParsed(service, 'PUT', parsed, log);
+}
+
+function runParsed(service: MemberService, method: string, parsed: KeyRequest, log: Log): Promise<Answer> {
+  const metricMethod = metricMethodOf(method, parsed);
+  service.requestMetrics.received(metricMethod);
+  return runKeyRequest(service, parsed, metricMethod, log);
+}
+
+/** Writes the answer after the headers the app's edge and route would have set first. */
+function answer(req: IncomingMessage, res: ServerResponse, opts: KeysFastPathOptions, service: MemberService, pending: Promise<Answer>): void {
+  const leading = corsHeaderList(opts.cors(req));
+  leading.push('x-etcd-cluster-id', formatId(service.clusterId));
+  pending
+    .then((a) => writeAnswer(res, leading, a))
+    .catch((err: unknown) => {
+      // A client gone before its whole body came has nobody to answer (the app hijacks the reply).
+      if (!(err instanceof ClientGoneError)) opts.log.warn({ err }, 'could not answer a v2 request');
+      res.destroy();
+    });
 }
 
 function corsHeaderList(headers: Readonly<Record<string, string>> | undefined): string[] {

@@ -1,8 +1,10 @@
-// The /v2/keys read fast path against the app it stands in front of: every request, taken or
-// not, must get the same status, headers (in order) and body over a socket to the member's server
-// (fast path, then fastify) as over a socket to fastify alone. Requests are generated around the
-// edges of what the fast path takes: dot segments, escapes, empty segments, trailing slashes,
-// every read parameter with good and bad values, Origin headers, bodies, auth, failures.
+// The /v2/keys fast path against the app it stands in front of. Two members start alike: one
+// behind its own server (the fast path, then fastify), one behind a server that hands every
+// request straight to fastify. Every request goes to both, in the same order, and must get the
+// same status, headers (in order) and body from each, whether the fast path took it or not.
+// Requests are generated around the edges of what the fast path takes: dot segments, escapes,
+// empty segments, trailing slashes, every parameter with good and bad values, form bodies and
+// other bodies, Origin headers, auth, a failing member.
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,59 +16,81 @@ import { exchange } from './raw-http.js';
 import type { RawRequest, RawResponse } from './raw-http.js';
 import { StoreMember } from './support/store-member.js';
 
+const FORM = 'application/x-www-form-urlencoded';
+const MAX_BODY = 4096;
 const ALLOWED_ORIGIN = 'http://a.example:8080';
 const PLAIN_SEGMENTS = ['a', 'dir', 'y', 'z', '10.0.0.5', 'a.b', '~t', 'nope', 'A-Z_9'];
 const ODD_SEGMENTS = ['.', '..', '', '%2F', 'a%20b', '%61', '.hidden', 'a..b'];
-const PARAMS = ['recursive=true', 'recursive=false', 'recursive=maybe', 'sorted=true', 'sorted=1', 'quorum=true', 'quorum=false',
-  'quorum=yes', 'dir=true', 'wait=false', 'stream=true', 'waitIndex=x', 'prevExist=false', 'foo=bar',
-  '%zz', 'a;b', 'quorum=true&quorum=false', 'recursive=true&sorted=true'];
+const READ_PARAMS = ['recursive=true', 'recursive=false', 'recursive=maybe', 'sorted=true', 'sorted=1', 'quorum=true', 'quorum=false',
+  'quorum=yes', 'dir=true', 'wait=false', 'stream=true', 'waitIndex=x', 'prevExist=false', 'foo=bar', '%zz', 'a;b',
+  'quorum=true&quorum=false', 'recursive=true&sorted=true'];
+// No valid ttl: an expiration is written from each member's own clock.
+const WRITE_PARAMS = ['value=v1', 'value=v%202', 'value=', 'dir=true', 'prevExist=true', 'prevExist=false', 'prevExist=no',
+  'prevValue=v1', 'prevValue=', 'prevIndex=3', 'prevIndex=x', 'ttl=x', 'refresh=true', 'wait=true', 'noValueOnSuccess=true',
+  'recursive=true', '%zz', 'a;b'];
+const SEEDS: [string, string][] = [['/a', '1'], ['/a.b', '2'], ['/10.0.0.5', 'server 10.0.0.5:3000;'], ['/dir/y', 'y'], ['/dir/z/a', 'deep'], ['/~t', 't']];
 
-interface Served {
+interface Side {
   member: StoreMember;
   app: FastifyInstance;
-  /** The member's own server: the fast path, then fastify. */
   port: number;
-  /** A server handing every request straight to fastify. */
-  slowPort: number;
-  slow: Server;
-  /** Requests that reached fastify through the member's server. */
+}
+
+interface Pair {
+  fast: Side;
+  slow: Side & { server: Server };
+  /** Requests to the fast side that reached fastify. */
   reachedApp: number;
 }
 
-async function serve(cors?: string[]): Promise<Served> {
+async function side(cors: string[] | undefined): Promise<{ member: StoreMember; app: FastifyInstance }> {
   const member = new StoreMember();
-  const app = buildApp(member, { version: '3.4.23', ...(cors && { cors }) });
-  const served = { member, app, port: 0, slowPort: 0, reachedApp: 0 } as Served;
+  const app = buildApp(member, { version: '3.4.23', maxBodyBytes: MAX_BODY, ...(cors && { cors }) });
+  return { member, app };
+}
+
+async function seed(app: FastifyInstance): Promise<void> {
+  for (const [key, value] of SEEDS) {
+    await app.inject({ method: 'PUT', url: `/v2/keys${key}`, payload: `value=${encodeURIComponent(value)}`, headers: { 'content-type': FORM } });
+  }
+}
+
+async function pair(cors?: string[]): Promise<Pair> {
+  const fast = await side(cors);
+  const slow = await side(cors);
+  const p = { reachedApp: 0 } as Pair;
   // onRequest misses what the edge hook answers before it (400, 301, OPTIONS) and onSend what
   // is written to the socket directly (watches): either one counts, once.
   const seen = new WeakSet<object>();
-  const count = (raw: { socket: { localPort?: number } }): void => {
-    if (raw.socket.localPort !== served.port || seen.has(raw)) return;
+  const count = (raw: object): void => {
+    if (seen.has(raw)) return;
     seen.add(raw);
-    served.reachedApp++;
+    p.reachedApp++;
   };
-  app.addHook('onRequest', (request, _reply, done) => {
+  fast.app.addHook('onRequest', (request, _reply, done) => {
     count(request.raw);
     done();
   });
-  app.addHook('onSend', (request, _reply, payload, done) => {
+  fast.app.addHook('onSend', (request, _reply, payload, done) => {
     count(request.raw);
     done(null, payload);
   });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  served.port = (app.server.address() as AddressInfo).port;
-  served.slow = createServer(app.routing);
-  await new Promise<void>((resolve) => served.slow.listen(0, '127.0.0.1', resolve));
-  served.slowPort = (served.slow.address() as AddressInfo).port;
-  for (const [key, value] of [['/a', '1'], ['/a.b', '2'], ['/10.0.0.5', 'server 10.0.0.5:3000;'], ['/dir/y', 'y'], ['/dir/z/a', 'deep'], ['/~t', 't']]) {
-    await app.inject({ method: 'PUT', url: `/v2/keys${key}`, payload: `value=${encodeURIComponent(value!)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-  }
-  return served;
+  await fast.app.listen({ port: 0, host: '127.0.0.1' });
+  await slow.app.ready();
+  const server = createServer(slow.app.routing);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await seed(fast.app);
+  await seed(slow.app);
+  p.fast = { ...fast, port: (fast.app.server.address() as AddressInfo).port };
+  p.slow = { ...slow, server, port: (server.address() as AddressInfo).port };
+  p.reachedApp = 0;
+  return p;
 }
 
-async function close(s: Served): Promise<void> {
-  await new Promise<void>((resolve) => s.slow.close(() => resolve()));
-  await s.app.close();
+async function close(p: Pair): Promise<void> {
+  await new Promise<void>((resolve) => p.slow.server.close(() => resolve()));
+  await p.slow.app.close();
+  await p.fast.app.close();
 }
 
 /** Node's own connection headers and the date differ between two answers; everything else must not. */
@@ -74,32 +98,51 @@ function comparable(res: RawResponse): RawResponse {
   return { ...res, headers: res.headers.filter(([name]) => name !== 'date' && name !== 'connection' && name !== 'keep-alive') };
 }
 
-async function bothWays(s: Served, req: RawRequest): Promise<{ fast: RawResponse; slow: RawResponse; taken: boolean }> {
-  const before = s.reachedApp;
-  const fast = comparable(await exchange(s.port, req));
-  const taken = s.reachedApp === before;
-  const slow = comparable(await exchange(s.slowPort, req));
+async function bothWays(p: Pair, req: RawRequest): Promise<{ fast: RawResponse; slow: RawResponse; taken: boolean }> {
+  const before = p.reachedApp;
+  const fast = comparable(await exchange(p.fast.port, req));
+  const taken = p.reachedApp === before;
+  const slow = comparable(await exchange(p.slow.port, req));
   return { fast, slow, taken };
 }
 
-/** Mostly requests the fast path takes, with one odd part or another often enough. */
-const request = fc.record({
+const path = fc.record({
   segments: fc.array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...PLAIN_SEGMENTS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_SEGMENTS) }), { minLength: 1, maxLength: 3 }),
   trailingSlash: fc.oneof({ weight: 1, arbitrary: fc.constant(true) }, { weight: 6, arbitrary: fc.constant(false) }),
-  params: fc.oneof({ weight: 2, arbitrary: fc.constant([]) }, { weight: 3, arbitrary: fc.subarray(PARAMS, { maxLength: 3 }) }),
-  origin: fc.option(fc.constantFrom(ALLOWED_ORIGIN, 'http://elsewhere.example'), { nil: undefined }),
-  body: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('value=9', '') }),
-  // Methods that change nothing, so that both answers describe the same state.
+}).map(({ segments, trailingSlash }) => '/v2/keys/' + segments.join('/') + (trailingSlash ? '/' : ''));
+
+const query = (params: string[]) => fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 3, arbitrary: fc.subarray(params, { minLength: 1, maxLength: 3 }).map((p) => '?' + p.join('&')) });
+const origin = fc.option(fc.constantFrom(ALLOWED_ORIGIN, 'http://elsewhere.example'), { nil: undefined });
+
+/** Mostly requests the fast path takes, with one odd part or another often enough. */
+const read = fc.record({
   method: fc.oneof({ weight: 8, arbitrary: fc.constant('GET') }, { weight: 1, arbitrary: fc.constantFrom('HEAD', 'OPTIONS') }),
+  path,
+  query: query(READ_PARAMS),
+  origin,
+  body: fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('value=9', '') }),
 });
 
-function rawRequest(r: typeof request extends fc.Arbitrary<infer T> ? T : never): RawRequest {
-  const path = '/v2/keys/' + r.segments.join('/') + (r.trailingSlash ? '/' : '');
-  const query = r.params.length > 0 ? '?' + r.params.join('&') : '';
+const write = fc.record({
+  method: fc.oneof({ weight: 8, arbitrary: fc.constant('PUT') }, { weight: 1, arbitrary: fc.constantFrom('POST', 'DELETE') }),
+  path,
+  query: query(WRITE_PARAMS),
+  origin,
+  body: fc.subarray(WRITE_PARAMS, { maxLength: 3 }).map((p) => p.join('&')),
+  contentType: fc.oneof({ weight: 8, arbitrary: fc.constant(FORM) }, { weight: 1, arbitrary: fc.constantFrom(`${FORM}; charset=utf-8`, 'text/plain', 'application/json') }),
+  oversized: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+});
+
+type Read = typeof read extends fc.Arbitrary<infer T> ? T : never;
+type Write = typeof write extends fc.Arbitrary<infer T> ? T : never;
+
+function rawRequest(r: Read | Write): RawRequest {
+  const body = 'oversized' in r && r.oversized ? `value=${'x'.repeat(MAX_BODY)}` : r.body;
+  const contentType = 'contentType' in r ? r.contentType : FORM;
   return {
     method: r.method,
-    target: path + query,
-    ...(r.body !== undefined && { body: r.body, contentType: 'application/x-www-form-urlencoded' }),
+    target: r.path + r.query,
+    ...(body !== undefined && { body, contentType }),
     ...(r.origin !== undefined && { headers: [['Origin', r.origin]] as [string, string][] }),
   };
 }
@@ -107,76 +150,90 @@ function rawRequest(r: typeof request extends fc.Arbitrary<infer T> ? T : never)
 describe.each([
   ['every origin allowed (the default --cors)', undefined],
   ['--cors naming one origin', [ALLOWED_ORIGIN]],
-])('the /v2/keys read fast path, %s', (_name, cors) => {
-  let s: Served;
+])('the /v2/keys fast path, %s', (_name, cors) => {
+  let p: Pair;
   beforeAll(async () => {
-    s = await serve(cors);
+    p = await pair(cors);
   });
-  afterAll(() => close(s));
+  afterAll(() => close(p));
 
-  it('leaves writes to fastify', async () => {
-    const before = s.reachedApp;
-    const put = await exchange(s.port, { method: 'PUT', target: '/v2/keys/b', body: 'value=1', contentType: 'application/x-www-form-urlencoded' });
-    expect(put.status).toBe(201);
-    expect(s.reachedApp).toBe(before + 1);
-  });
-
-  it('answers a plain read, a missing key, a directory, a quorum read and an escaped name itself, as fastify would', async () => {
-    for (const target of ['/v2/keys/a', '/v2/keys/nope', '/v2/keys/dir?recursive=true&sorted=true', '/v2/keys/10.0.0.5?quorum=true', '/v2/keys/%61']) {
-      const { fast, slow, taken } = await bothWays(s, { method: 'GET', target, headers: [['Origin', ALLOWED_ORIGIN]] });
-      expect(fast, target).toEqual(slow);
-      expect(taken, `${target} should not reach fastify`).toBe(true);
+  it('answers plain reads and form writes itself, as fastify would', async () => {
+    const cases: RawRequest[] = [
+      { method: 'GET', target: '/v2/keys/a', headers: [['Origin', ALLOWED_ORIGIN]] },
+      { method: 'GET', target: '/v2/keys/nope' },
+      { method: 'GET', target: '/v2/keys/dir?recursive=true&sorted=true' },
+      { method: 'GET', target: '/v2/keys/10.0.0.5?quorum=true' },
+      { method: 'GET', target: '/v2/keys/%61' },
+      { method: 'PUT', target: '/v2/keys/services/web/10.0.0.5', body: 'value=server%2010.0.0.5%3A3000%3B', contentType: FORM },
+      { method: 'PUT', target: '/v2/keys/a?prevValue=1', body: 'value=2', contentType: FORM },
+      { method: 'PUT', target: '/v2/keys/a?prevIndex=1', body: 'value=3', contentType: FORM },
+      { method: 'PUT', target: '/v2/keys/a', body: 'value=4&prevExist=maybe', contentType: FORM },
+      { method: 'PUT', target: '/v2/keys/a', body: 'value=5&wait=true', contentType: FORM },
+    ];
+    for (const req of cases) {
+      const { fast, slow, taken } = await bothWays(p, req);
+      expect(fast, `${req.method} ${req.target}`).toEqual(slow);
+      expect(taken, `${req.method} ${req.target} should not reach fastify`).toBe(true);
     }
   });
 
-  it('leaves watches, writes, dot segments, escapes and bad parameters to fastify', async () => {
+  it('leaves watches, dot segments, bodies it does not read and bad read parameters to fastify', async () => {
     const cases: RawRequest[] = [
       { method: 'GET', target: '/v2/keys/a?wait=true&waitIndex=1' },
       { method: 'GET', target: '/v2/keys/dir/../a' },
       { method: 'GET', target: '/v2/keys/a/' },
       { method: 'GET', target: '/v2/keys/a?recursive=maybe' },
-      { method: 'GET', target: '/v2/keys/a', body: 'value=1', contentType: 'application/x-www-form-urlencoded' },
+      { method: 'GET', target: '/v2/keys/a', body: 'value=1', contentType: FORM },
+      { method: 'PUT', target: '/v2/keys/b', body: 'value=1', contentType: 'text/plain' },
+      { method: 'PUT', target: '/v2/keys/b', body: `value=${'x'.repeat(MAX_BODY)}`, contentType: FORM },
+      { method: 'POST', target: '/v2/keys/queue', body: 'value=1', contentType: FORM },
     ];
     for (const req of cases) {
-      const { fast, slow, taken } = await bothWays(s, req);
-      expect(fast, req.target).toEqual(slow);
+      const { fast, slow, taken } = await bothWays(p, req);
+      expect(fast, `${req.method} ${req.target}`).toEqual(slow);
       expect(taken, `${req.method} ${req.target} should reach fastify`).toBe(false);
     }
   });
 
-  it('gives every generated request the answer fastify gives it', async () => {
+  it('gives every generated read and write the answer fastify gives it', async () => {
     let taken = 0;
     await fc.assert(
-      fc.asyncProperty(request, async (r) => {
-        const both = await bothWays(s, rawRequest(r));
+      fc.asyncProperty(fc.oneof(read, write), async (r) => {
+        const both = await bothWays(p, rawRequest(r));
         expect(both.fast).toEqual(both.slow);
         if (both.taken) taken++;
       }),
-      { numRuns: 300 },
+      { numRuns: 400 },
     );
     // Guards the property against a fast path that never runs.
-    expect(taken).toBeGreaterThan(60);
+    expect(taken).toBeGreaterThan(80);
   });
 
   it('leaves every request to fastify while auth is on, and answers a failed member as fastify does', async () => {
-    s.member.failure = new Error('leader lost');
+    p.fast.member.failure = p.slow.member.failure = new Error('leader lost');
     try {
-      const { fast, slow, taken } = await bothWays(s, { method: 'GET', target: '/v2/keys/a' });
-      expect(taken).toBe(true);
-      expect(fast.status).toBe(500);
-      expect(fast).toEqual(slow);
+      for (const req of [{ method: 'GET', target: '/v2/keys/a' }, { method: 'PUT', target: '/v2/keys/a', body: 'value=1', contentType: FORM }]) {
+        const { fast, slow, taken } = await bothWays(p, req);
+        expect(taken).toBe(true);
+        expect(fast.status).toBe(500);
+        expect(fast).toEqual(slow);
+      }
     } finally {
-      s.member.failure = undefined;
+      p.fast.member.failure = p.slow.member.failure = undefined;
     }
     const root = { headers: { authorization: 'Basic ' + Buffer.from('root:rootpw').toString('base64'), 'content-type': 'application/json' } };
-    expect((await s.app.inject({ method: 'PUT', url: '/v2/auth/users/root', payload: JSON.stringify({ user: 'root', password: 'rootpw' }), ...root })).statusCode).toBe(201);
-    expect((await s.app.inject({ method: 'PUT', url: '/v2/auth/enable', ...root })).statusCode).toBe(200);
+    for (const { app } of [p.fast, p.slow]) {
+      expect((await app.inject({ method: 'PUT', url: '/v2/auth/users/root', payload: JSON.stringify({ user: 'root', password: 'rootpw' }), ...root })).statusCode).toBe(201);
+      expect((await app.inject({ method: 'PUT', url: '/v2/auth/enable', ...root })).statusCode).toBe(200);
+    }
     try {
-      const { fast, slow, taken } = await bothWays(s, { method: 'GET', target: '/v2/keys/a' });
-      expect(taken).toBe(false);
-      expect(fast).toEqual(slow);
+      for (const req of [{ method: 'GET', target: '/v2/keys/a' }, { method: 'PUT', target: '/v2/keys/a', body: 'value=1', contentType: FORM }]) {
+        const { fast, slow, taken } = await bothWays(p, req);
+        expect(taken).toBe(false);
+        expect(fast).toEqual(slow);
+      }
     } finally {
-      await s.app.inject({ method: 'DELETE', url: '/v2/auth/enable', ...root });
+      for (const { app } of [p.fast, p.slow]) await app.inject({ method: 'DELETE', url: '/v2/auth/enable', ...root });
     }
   });
 });
