@@ -1,8 +1,8 @@
-// /v2/keys reads and form writes answered straight from node's request event, before fastify:
-// most of a read's cost was fastify's per-request objects, routing and reply pipeline. It takes
-// only requests whose answer through the app is known to be the same bytes — a plain key path,
-// auth off, a GET with no body that is not a watch, or a PUT with a form body of a declared size
-// within the limit — and leaves every other request to the app, untouched. The parsing, the
+// /v2/keys reads, watches and form writes answered straight from node's request event, before
+// fastify: most of a read's cost was fastify's per-request objects, routing and reply pipeline.
+// It takes only requests whose answer through the app is known to be the same bytes — a plain key
+// path, auth off, a GET with no body, or a PUT with a form body of a declared size within the
+// limit — and leaves every other request to the app, untouched. The parsing, the
 // member's call, the counting and the answers are the app's own functions.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MemberService } from '../src/server/member-service.js';
@@ -19,6 +19,7 @@ import type { KeyRequest } from './keys-request.js';
 import { keyOfPath, metricMethodOf, runKeyRequest } from './keys-run.js';
 import { parseRequestTarget } from './request-target.js';
 import type { RequestTarget } from './request-target.js';
+import { openWatch, startWatch } from './watch.js';
 
 /** Serves the request and returns true, or returns false having touched nothing. */
 export type FastPath = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -53,7 +54,8 @@ export function keysFastPath(service: MemberService, opts: KeysFastPathOptions):
       if (length !== undefined) return false;
       const parsed = parsedRead(target, req.headers['content-type']);
       if (parsed === undefined) return false;
-      answer(req, res, opts, service, runParsed(service, 'GET', parsed, opts.log));
+      if (parsed.request.wait) watch(req, res, opts, service, parsed);
+      else answer(req, res, opts, service, runParsed(service, 'GET', parsed, opts.log));
       return true;
     }
     if (req.headers['content-type'] !== FORM_MEDIA_TYPE || length === undefined || !/^\d{1,9}$/.test(length) || Number(length) > opts.maxBodyBytes) return false;
@@ -63,16 +65,23 @@ export function keysFastPath(service: MemberService, opts: KeysFastPathOptions):
   };
 }
 
-/** A read the app would run as it is; undefined for a refusal or a watch, which the app answers. */
+/** A read or watch the app would run as it is; undefined for a refusal, which the app answers. */
 function parsedRead(target: RequestTarget, contentType: string | undefined): KeyRequest | undefined {
   const form = bodilessForm('GET', contentType, target.rawQuery);
   if (form === undefined || form.error !== undefined) return undefined;
   try {
-    const parsed = parseKeyRequest({ method: 'GET', key: keyOfPath(target.path), form, now: Date.now() });
-    return parsed.request.wait ? undefined : parsed;
+    return parseKeyRequest({ method: 'GET', key: keyOfPath(target.path), form, now: Date.now() });
   } catch {
     return undefined;
   }
+}
+
+function watch(req: IncomingMessage, res: ServerResponse, opts: KeysFastPathOptions, service: MemberService, parsed: KeyRequest): void {
+  service.requestMetrics.received(metricMethodOf('GET', parsed));
+  const opened = openWatch(service, parsed.request, opts.log);
+  const leading = leadingHeaders(req, opts, service);
+  if ('status' in opened) writeAnswer(res, leading, opened);
+  else startWatch(res, leading, service, opened);
 }
 
 /** A PUT's form, parsed and run, or refused, as the app's route does (auth being off). */
@@ -92,10 +101,9 @@ function runParsed(service: MemberService, method: string, parsed: KeyRequest, l
   return runKeyRequest(service, parsed, metricMethod, log);
 }
 
-/** Writes the answer after the headers the app's edge and route would have set first. */
+/** Writes the answer after the headers the app's edge and route set first. */
 function answer(req: IncomingMessage, res: ServerResponse, opts: KeysFastPathOptions, service: MemberService, pending: Promise<Answer>): void {
-  const leading = corsHeaderList(opts.cors(req));
-  leading.push('x-etcd-cluster-id', formatId(service.clusterId));
+  const leading = leadingHeaders(req, opts, service);
   pending
     .then((a) => writeAnswer(res, leading, a))
     .catch((err: unknown) => {
@@ -105,8 +113,11 @@ function answer(req: IncomingMessage, res: ServerResponse, opts: KeysFastPathOpt
     });
 }
 
-function corsHeaderList(headers: Readonly<Record<string, string>> | undefined): string[] {
+/** The headers the app's edge (CORS) and route (cluster id) set before its answer's own. */
+function leadingHeaders(req: IncomingMessage, opts: KeysFastPathOptions, service: MemberService): string[] {
   const list: string[] = [];
-  if (headers !== undefined) for (const [name, value] of Object.entries(headers)) list.push(name.toLowerCase(), value);
+  const cors = opts.cors(req);
+  if (cors !== undefined) for (const [name, value] of Object.entries(cors)) list.push(name.toLowerCase(), value);
+  list.push('x-etcd-cluster-id', formatId(service.clusterId));
   return list;
 }

@@ -1,12 +1,14 @@
 // A watch (wait=true): etcd flushes the headers at once, X-Etcd-Index being the index the watch
 // started at, then writes each matching event as a JSON line; a long poll ends after the first,
 // a stream (stream=true) stays open. When the client goes away the watch is closed.
-import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { FastifyReply } from 'fastify';
 import type { MemberService, WatchHandle } from '../src/server/member-service.js';
 import { EtcdError } from '../src/store/types.js';
 import type { StoreEvent, V2Request } from '../src/store/types.js';
-import { asEtcdError, sendEtcdError } from './etcd-responses.js';
+import type { Answer } from './answer.js';
+import { replyWith } from './answer.js';
+import { asEtcdError, etcdErrorAnswer } from './etcd-responses.js';
 import { encodeEvent } from './event-json.js';
 
 /**
@@ -83,30 +85,45 @@ class WatchResponse {
   }
 }
 
-export function serveWatch(reply: FastifyReply, service: MemberService, req: V2Request, log: FastifyBaseLogger): FastifyReply {
+/** A watch the member has opened, not yet answered. */
+export interface OpenedWatch {
+  handle: WatchHandle;
+  response: WatchResponse;
+}
+
+/** Opens the member's watch for `req`, or says how etcd refuses it. */
+export function openWatch(service: MemberService, req: V2Request, log: { warn(obj: object, msg: string): void }): OpenedWatch | Answer {
   const response = new WatchResponse(req.stream === true);
-  let handle: WatchHandle;
   try {
-    handle = service.watch(req, response.onEvent, response.onClosed);
+    return { handle: service.watch(req, response.onEvent, response.onClosed), response };
   } catch (err) {
     if (!(err instanceof EtcdError)) log.warn({ err }, 'watch failed');
-    return sendEtcdError(reply, asEtcdError(err));
+    return etcdErrorAnswer(asEtcdError(err));
   }
+}
+
+/** Flushes the watch's headers after `leading` ones (CORS, cluster id) and starts its events. */
+export function startWatch(res: ServerResponse, leading: readonly string[], service: MemberService, watch: OpenedWatch): void {
+  const { raftIndex, raftTerm } = service.indexes();
+  res.writeHead(200, [...leading,
+    'Content-Type', 'application/json',
+    'X-Etcd-Index', String(watch.handle.startIndex),
+    'X-Raft-Index', String(raftIndex),
+    'X-Raft-Term', String(raftTerm)]);
+  res.flushHeaders();
+  watch.response.start(watch.handle, res);
+}
+
+export function serveWatch(reply: FastifyReply, service: MemberService, req: V2Request, log: { warn(obj: object, msg: string): void }): FastifyReply {
+  const watch = openWatch(service, req, log);
+  if ('status' in watch) return replyWith(reply, watch);
   reply.hijack();
-  // The headers set so far (CORS, cluster id), then the watch's own, in one object built once.
-  const headers: OutgoingHttpHeaders = {};
+  const leading: string[] = [];
   const set = reply.getHeaders();
   for (const name in set) {
     const value = set[name];
-    if (value !== undefined) headers[name] = value;
+    if (value !== undefined) leading.push(name, String(value));
   }
-  const { raftIndex, raftTerm } = service.indexes();
-  headers['Content-Type'] = 'application/json';
-  headers['X-Etcd-Index'] = String(handle.startIndex);
-  headers['X-Raft-Index'] = String(raftIndex);
-  headers['X-Raft-Term'] = String(raftTerm);
-  reply.raw.writeHead(200, headers);
-  reply.raw.flushHeaders();
-  response.start(handle, reply.raw);
+  startWatch(reply.raw, leading, service, watch);
   return reply;
 }
