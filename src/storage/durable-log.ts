@@ -46,10 +46,15 @@ export interface SaveRequest {
 
 type BatchOp = { type: 'put'; key: string; value: Buffer } | { type: 'del'; key: string };
 
+/** Entries deleted per write batch when the log is compacted. */
+const COMPACT_BATCH = 2000;
+
 const SILENT: StorageLogger = { warn() {}, info() {} };
 
 export class DurableLog {
   private queue: Promise<unknown> = Promise.resolve();
+  /** Snapshots whose files saveSnapshot is writing outside the queue: not to be pruned as unkept. */
+  private readonly fileWrites: SnapshotMetadata[] = [];
   private readonly logger: StorageLogger;
   private readonly slowSyncMs: number;
   private readonly maxSnapshots: number;
@@ -160,31 +165,53 @@ export class DurableLog {
     });
   }
 
-  /** Persists a locally taken snapshot: its file atomically, then its record (synced). */
-  saveSnapshot(snap: Snapshot): Promise<void> {
-    return this.serially(async () => {
-      const meta = snap.metadata;
-      this.assertNewerSnapshot(meta);
-      if (meta.index > this.last) throw new Error(`snapshot at ${meta.index} is past the persisted log (last entry ${this.last})`);
+  /**
+   * Persists a locally taken snapshot: its file atomically, then its record (synced). The file,
+   * the bulk of the work, is written beside the queue, so that saves of later Readies are not held
+   * behind it; its record then takes its turn.
+   */
+  async saveSnapshot(snap: Snapshot): Promise<void> {
+    const meta = snap.metadata;
+    this.fileWrites.push(meta);
+    try {
       await writeSnapshotFile(this.snapDir, snap);
-      const { ops, kept } = this.recordSnapshot(meta);
-      await this.write(ops, true);
-      this.snapshots = kept;
-      await this.removeUnkeptSnapshotFiles();
-    });
+      await this.serially(async () => {
+        this.assertNewerSnapshot(meta);
+        if (meta.index > this.last) throw new Error(`snapshot at ${meta.index} is past the persisted log (last entry ${this.last})`);
+        const { ops, kept } = this.recordSnapshot(meta);
+        await this.write(ops, true);
+        this.snapshots = kept;
+      });
+    } finally {
+      this.fileWrites.splice(this.fileWrites.indexOf(meta), 1);
+    }
+    await this.serially(() => this.removeUnkeptSnapshotFiles());
   }
 
-  /** Deletes persisted entries <= throughIndex; a snapshot must already cover them. */
-  compact(throughIndex: number): Promise<void> {
-    return this.serially(async () => {
-      const snapIndex = this.newestSnapshotIndex();
-      if (throughIndex > snapIndex) throw new Error(`cannot compact through ${throughIndex}: the newest snapshot is at ${snapIndex}`);
-      if (throughIndex < this.first) return;
-      // Not synced: if this is lost, the entries come back behind a snapshot that covers them.
-      await this.write(deleteEntries(this.first, Math.min(throughIndex, this.last)), false);
-      this.first = throughIndex + 1;
-      this.last = Math.max(this.last, throughIndex);
-    });
+  /**
+   * Deletes persisted entries <= throughIndex; a snapshot must already cover them. The deletes go
+   * in batches of COMPACT_BATCH, each taking its own turn, so that saves of new Readies go between
+   * them rather than after all of them (tens of thousands of keys after a snapshot).
+   */
+  async compact(throughIndex: number): Promise<void> {
+    for (let more = true; more; ) {
+      more = await this.serially(async () => {
+        const snapIndex = this.newestSnapshotIndex();
+        if (throughIndex > snapIndex) throw new Error(`cannot compact through ${throughIndex}: the newest snapshot is at ${snapIndex}`);
+        if (throughIndex < this.first) return false;
+        const end = Math.min(throughIndex, this.last);
+        const to = Math.min(end, this.first + COMPACT_BATCH - 1);
+        // Not synced: if this is lost, the entries come back behind a snapshot that covers them.
+        await this.write(deleteEntries(this.first, to), false);
+        if (to < end) {
+          this.first = to + 1;
+          return true;
+        }
+        this.first = throughIndex + 1;
+        this.last = Math.max(this.last, throughIndex);
+        return false;
+      });
+    }
   }
 
   /** Durably records a value the server needs across restarts (member id, cluster id, ...). */
@@ -245,7 +272,7 @@ export class DurableLog {
   }
 
   private async removeUnkeptSnapshotFiles(): Promise<void> {
-    const removed = await removeSnapshotFilesExcept(this.snapDir, this.snapshots);
+    const removed = await removeSnapshotFilesExcept(this.snapDir, [...this.snapshots, ...this.fileWrites]);
     if (removed.length > 0) this.logger.info({ files: removed }, 'removed old snapshot files');
   }
 }

@@ -109,6 +109,38 @@ describe('DurableLog save and load', () => {
     expect(plain((await reopened.load()).entries)).toEqual(plain(entries(16, 21, 1)));
   });
 
+  it('a compaction longer than one delete batch lets saves in between and leaves the same log', async () => {
+    const dir = await fx.dataDir();
+    const log = await fx.open(dir);
+    await log.save({ entries: entries(1, 5000, 1), hardState: { term: 1, vote: 'a', commit: 5000 } }, true);
+    await log.saveSnapshot(snapshot(4990, 1));
+    const order: string[] = [];
+    const compacted = log.compact(4980).then(() => order.push('compacted'));
+    const saved = log.save({ entries: [entry(5001, 1)] }, true).then(() => order.push('saved'));
+    await Promise.all([compacted, saved]);
+    // 4,980 deletes take three batches; the save went between them.
+    expect(order).toEqual(['saved', 'compacted']);
+    await log.close();
+    const state = await (await fx.open(dir)).load();
+    expect(state.entries.map((e) => e.index)).toEqual(Array.from({ length: 11 }, (_, i) => 4991 + i));
+  });
+
+  it("a snapshot's file is written beside the queue: a save issued after it lands first", async () => {
+    const dir = await fx.dataDir();
+    const log = await fx.open(dir);
+    await log.save({ entries: entries(1, 10, 1) }, true);
+    const order: string[] = [];
+    // A file big enough that writing it takes longer than one small save.
+    const snapshotted = log.saveSnapshot(snapshot(10, 1, Buffer.alloc(32 << 20, 7))).then(() => order.push('snapshot'));
+    const saved = log.save({ entries: [entry(11, 1)] }, true).then(() => order.push('save'));
+    await Promise.all([snapshotted, saved]);
+    expect(order).toEqual(['save', 'snapshot']);
+    await log.close();
+    const state = await (await fx.open(dir)).load();
+    expect(state.snapshot!.metadata.index).toBe(10);
+    expect(state.entries.map((e) => e.index)).toEqual([11]);
+  });
+
   it('compaction past the newest snapshot is refused', async () => {
     const log = await fx.open(await fx.dataDir());
     await log.save({ entries: entries(1, 10, 1) }, true);
