@@ -1,7 +1,8 @@
 // A member's durable Raft state: entries, hard state, snapshot records and the server's own
 // meta in one LevelDB (<data dir>/member/log), snapshot payloads as files in
 // <data dir>/member/snap. Each save is one atomic write batch, fsync'd when the Ready says so.
-// Calls are serialized, so the in-memory bounds of the persisted log always match the disk.
+// Calls are serialized, so the in-memory bounds of the persisted log always match the disk; only a
+// snapshot's own file is written beside the queue (its record still takes a turn).
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
