@@ -15,8 +15,10 @@ describe('packed parts', () => {
       const bytes = packLargeArray(packr, items).join();
       expect(packr.unpack(bytes), `${n} items`).toEqual(items);
     }
+    // Against what msgpackr itself reads back from the array packed whole: msgpack keeps no -0,
+    // so the items themselves are not the oracle.
     fc.assert(fc.property(fc.array(item, { maxLength: 200 }), (items) => {
-      expect(packr.unpack(packLargeArray(packr, items).join())).toEqual(items);
+      expect(packr.unpack(packLargeArray(packr, items).join())).toEqual(packr.unpack(packr.pack(items)));
     }));
   });
 
