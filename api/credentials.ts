@@ -1,7 +1,7 @@
 // Who a request says it is: HTTP Basic credentials read as Go's Request.BasicAuth reads them, or,
 // with no Authorization header at all, a verified client certificate's names. Nothing read here
 // is ever logged.
-import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import type { Credentials } from '../src/auth/authorizer.js';
 import { certificateNames } from './client-cert.js';
 import type { SocketLike } from './client-cert.js';
@@ -30,10 +30,10 @@ export function basicCredentials(header: string): Credentials {
   return { kind: 'basic', user: strictUtf8(decoded.subarray(0, colon)), password: decoded.subarray(colon + 1) };
 }
 
-export function credentialsOf(request: FastifyRequest): Credentials {
+export function credentialsOf(request: IncomingMessage): Credentials {
   const header = request.headers.authorization;
   if (header === undefined || header === '') {
-    return { kind: 'anonymous', certificateNames: certificateNames(request.raw.socket as SocketLike) };
+    return { kind: 'anonymous', certificateNames: certificateNames(request.socket as SocketLike) };
   }
   return basicCredentials(header);
 }

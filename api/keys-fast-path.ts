@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { MemberService } from '../src/server/member-service.js';
 import { formatId } from '../src/server/ids.js';
 import { writeAnswer } from './answer.js';
+import { keyAccessOf, keyAccessRefused } from './auth-access.js';
 import type { Answer } from './answer.js';
 import type { CorsPolicy } from './cors.js';
 import { asEtcdError, etcdErrorAnswer } from './etcd-responses.js';
@@ -16,7 +17,7 @@ import type { ReadForm } from './form-body.js';
 import { FORM_MEDIA_TYPE } from './form.js';
 import { parseKeyRequest } from './keys-request.js';
 import type { KeyRequest } from './keys-request.js';
-import { keyOfPath, metricMethodOf, runKeyRequest } from './keys-run.js';
+import { KEYS_PREFIX, keyOfPath, metricMethodOf, runKeyRequest } from './keys-run.js';
 import { parseRequestTarget } from './request-target.js';
 import type { RequestTarget } from './request-target.js';
 import { openWatch, startWatch } from './watch.js';
@@ -40,6 +41,9 @@ export interface KeysFastPathOptions {
 
 type Log = KeysFastPathOptions['log'];
 
+/** Thrown where etcd would panic on an empty permission pattern: Go's server drops the connection unanswered. */
+const DROP = new Error('connection dropped without an answer');
+
 export function keysFastPath(service: MemberService, opts: KeysFastPathOptions): FastPath {
   return (req, res) => {
     const method = req.method;
@@ -60,7 +64,7 @@ export function keysFastPath(service: MemberService, opts: KeysFastPathOptions):
     }
     if (req.headers['content-type'] !== FORM_MEDIA_TYPE || length === undefined || !/^\d{1,9}$/.test(length) || Number(length) > opts.maxBodyBytes) return false;
     const form = readForm({ raw: req, method, contentType: FORM_MEDIA_TYPE, rawQuery: target.rawQuery, maxBodyBytes: opts.maxBodyBytes });
-    answer(req, res, opts, service, form.then((f) => runForm(service, target, f, opts.log)));
+    answer(req, res, opts, service, form.then((f) => runForm(service, req, target, f, opts.log)));
     return true;
   };
 }
@@ -84,13 +88,20 @@ function watch(req: IncomingMessage, res: ServerResponse, opts: KeysFastPathOpti
   else startWatch(res, leading, service, opened);
 }
 
-/** A PUT's form, parsed and run, or refused, as the app's route does (auth being off). */
-function runForm(service: MemberService, target: RequestTarget, form: ReadForm, log: Log): Promise<Answer> | Answer {
+/** A PUT's form, parsed, checked and run, or refused, as the app's route does. */
+async function runForm(service: MemberService, req: IncomingMessage, target: RequestTarget, form: ReadForm, log: Log): Promise<Answer> {
   let parsed: KeyRequest;
   try {
     parsed = parseKeyRequest({ method: 'PUT', key: keyOfPath(target.path), form, now: Date.now() });
   } catch (err) {
     return etcdErrorAnswer(asEtcdError(err));
+  }
+  // Auth was off when the request came; if it was turned on while the body was read, the write is
+  // checked as the route checks it after reading a body.
+  if (service.auth.enabled) {
+    const access = await keyAccessOf(service.auth, req, target.path.slice(KEYS_PREFIX.length), parsed.request.recursive === true);
+    if (access === 'drop') throw DROP;
+    if (access === 'refused') return etcdErrorAnswer(keyAccessRefused());
   }
   return runParsed(service, 'PUT', parsed, log);
 }
@@ -107,8 +118,9 @@ function answer(req: IncomingMessage, res: ServerResponse, opts: KeysFastPathOpt
   pending
     .then((a) => writeAnswer(res, leading, a))
     .catch((err: unknown) => {
-      // A client gone before its whole body came has nobody to answer (the app hijacks the reply).
-      if (!(err instanceof ClientGoneError)) opts.log.warn({ err }, 'could not answer a v2 request');
+      // A client gone before its whole body came has nobody to answer (the app hijacks the reply);
+      // one refused by an empty permission pattern gets no answer either, as from etcd.
+      if (!(err instanceof ClientGoneError) && err !== DROP) opts.log.warn({ err }, 'could not answer a v2 request');
       res.destroy();
     });
 }

@@ -7,6 +7,7 @@
 // empty segments, trailing slashes, every parameter with good and bad values, form bodies and
 // other bodies, Origin headers, auth, a failing member.
 import { createServer } from 'node:http';
+import net from 'node:net';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
@@ -257,5 +258,53 @@ describe.each([
     } finally {
       for (const { app } of [p.fast, p.slow]) await app.inject({ method: 'DELETE', url: '/v2/auth/enable', ...root });
     }
+  });
+});
+
+/** Sends a PUT's head and the first part of its body, runs `between`, then the rest; the raw answer. */
+function putInTwoParts(port: number, target: string, body: string, split: number, between: () => Promise<void>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    socket.on('data', (c: Buffer) => chunks.push(c));
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+    socket.on('error', reject);
+    socket.write(`PUT ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: ${FORM}\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, split)}`);
+    setTimeout(() => void between().then(() => socket.write(body.slice(split)), reject), 50);
+  });
+}
+
+describe('the /v2/keys fast path when auth is turned on while a write\'s body is on its way', () => {
+  let p: Pair;
+  const root = { headers: { authorization: 'Basic ' + Buffer.from('root:rootpw').toString('base64'), 'content-type': 'application/json' } };
+  beforeAll(async () => {
+    p = await pair();
+    // A guest that may read but not write, kept while auth is off again.
+    for (const { app } of [p.fast, p.slow]) {
+      await app.inject({ method: 'PUT', url: '/v2/auth/users/root', payload: JSON.stringify({ user: 'root', password: 'rootpw' }), ...root });
+      await app.inject({ method: 'PUT', url: '/v2/auth/enable', ...root });
+      const revoked = await app.inject({ method: 'PUT', url: '/v2/auth/roles/guest', payload: JSON.stringify({ role: 'guest', revoke: { kv: { write: ['/*'] } } }), ...root });
+      expect(revoked.statusCode).toBe(200);
+      await app.inject({ method: 'DELETE', url: '/v2/auth/enable', ...root });
+    }
+  });
+  afterAll(() => close(p));
+
+  it('refuses the write as the route does, and writes nothing', async () => {
+    const answers: string[] = [];
+    for (const side of [p.fast, p.slow]) {
+      const before = p.reachedApp;
+      const raw = await putInTwoParts(side.port, '/v2/keys/locked', 'value=secret', 3, async () => {
+        expect((await side.app.inject({ method: 'PUT', url: '/v2/auth/enable', ...root })).statusCode).toBe(200);
+      });
+      if (side === p.fast) expect(p.reachedApp, 'the fast path took the write').toBe(before);
+      answers.push(raw.replace(/\r\nDate: [^\r]*/, ''));
+      expect(raw).toMatch(/^HTTP\/1\.1 401 /);
+      expect(raw).toContain('"errorCode":110');
+      const read = await side.app.inject({ method: 'GET', url: '/v2/keys/locked', ...root });
+      expect(read.statusCode).toBe(404);
+      await side.app.inject({ method: 'DELETE', url: '/v2/auth/enable', ...root });
+    }
+    expect(answers[0]).toBe(answers[1]);
   });
 });
