@@ -1,5 +1,5 @@
 // A response as a value — status, headers in the order they go out, body — so that one answer can
-// be sent through fastify or written straight to a socket (the /v2/keys read fast path) alike.
+// be sent through fastify or written straight to a socket (the /v2/keys fast path) alike.
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply } from 'fastify';
 import { sendText } from './go-responses.js';

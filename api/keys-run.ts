@@ -1,4 +1,4 @@
-// What the fastify route and the read fast path share for /v2/keys: the key a path names, and a
+// What the fastify route and the fast path share for /v2/keys: the key a path names, and a
 // parsed, authorized request run by the member, counted and answered as etcd does.
 import type { MemberService } from '../src/server/member-service.js';
 import { EtcdError } from '../src/store/types.js';
