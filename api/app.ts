@@ -72,10 +72,14 @@ const fastPaths = new WeakMap<FastifyInstance, FastPath>();
  * fastify (`app.routing`, valid once the app is ready).
  */
 export function requestEntryOf(app: FastifyInstance): RequestListener {
-  const fast = fastPaths.get(app);
-  if (fast === undefined) return app.routing;
+  return behindFastPath(fastPaths.get(app), (req, res) => app.routing(req, res));
+}
+
+/** `handler` alone, or `fast` first with `handler` for what it leaves. */
+function behindFastPath(fast: FastPath | undefined, handler: RequestListener): RequestListener {
+  if (fast === undefined) return handler;
   return (req, res) => {
-    if (!fast(req, res)) app.routing(req, res);
+    if (!fast(req, res)) handler(req, res);
   };
 }
 
@@ -99,7 +103,7 @@ export function goLikeApp(logger: FastifyBaseLogger | undefined, fastPath?: Fast
     clientErrorHandler: answerUnparseable,
     // Its own server too reads request lines as Go does (bin/ opens the listeners members serve on).
     serverFactory: (handler) => {
-      const server = createServer(fastPath === undefined ? handler : (req, res) => void (fastPath(req, res) || handler(req, res)));
+      const server = createServer(behindFastPath(fastPath, handler));
       shimConnections(server, 'connection');
       return server;
     },

@@ -2,7 +2,7 @@
 // bytes: a larger body is refused with Go's "http: POST too large" without being buffered.
 import type { IncomingMessage } from 'node:http';
 import { mergeForm, parseQuery, planBody } from './form.js';
-import type { FormValues, ParsedForm } from './form.js';
+import type { BodyPlan, FormValues, ParsedForm } from './form.js';
 
 export const POST_TOO_LARGE = 'http: POST too large';
 
@@ -30,9 +30,8 @@ export interface ReadForm extends ParsedForm {
 
 /** The request's parameters: its form body (when Go would read one) merged with its query. */
 export async function readForm(req: FormRequest): Promise<ReadForm> {
-  const bodiless = bodilessForm(req.method, req.contentType, req.rawQuery);
-  if (bodiless !== undefined) return bodiless;
   const plan = planBody(req.method, req.contentType);
+  if (!plan.read) return queryForm(plan, req.rawQuery);
   const bytes = await readAtMost(req.raw, req.maxBodyBytes);
   if (bytes === undefined) return { values: new Map(), error: POST_TOO_LARGE, abandoned: true };
   const values: FormValues = new Map();
@@ -44,7 +43,11 @@ export async function readForm(req: FormRequest): Promise<ReadForm> {
 /** The parameters of a request whose body Go does not read (its query alone); undefined for one it does. */
 export function bodilessForm(method: string, contentType: string | undefined, rawQuery: string): ReadForm | undefined {
   const plan = planBody(method, contentType);
-  if (plan.read) return undefined;
+  return plan.read ? undefined : queryForm(plan, rawQuery);
+}
+
+/** The query's values, with the body plan's error (a bad Content-Type) if it has one. */
+function queryForm(plan: BodyPlan, rawQuery: string): ReadForm {
   const body: ParsedForm = plan.error === undefined ? { values: new Map() } : { values: new Map(), error: plan.error };
   return { ...mergeForm(body, rawQuery), abandoned: false };
 }

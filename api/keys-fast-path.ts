@@ -125,11 +125,17 @@ function answer(req: IncomingMessage, res: ServerResponse, opts: KeysFastPathOpt
     });
 }
 
+/** The CORS headers as a flat list of lower-case names and values, by the policy's header object. */
+const corsLists = new WeakMap<object, readonly string[]>();
+
 /** The headers the app's edge (CORS) and route (cluster id) set before its answer's own. */
 function leadingHeaders(req: IncomingMessage, opts: KeysFastPathOptions, service: MemberService): string[] {
-  const list: string[] = [];
   const cors = opts.cors(req);
-  if (cors !== undefined) for (const [name, value] of Object.entries(cors)) list.push(name.toLowerCase(), value);
-  list.push('x-etcd-cluster-id', formatId(service.clusterId));
-  return list;
+  if (cors === undefined) return ['x-etcd-cluster-id', formatId(service.clusterId)];
+  let list = corsLists.get(cors);
+  if (list === undefined) {
+    list = Object.entries(cors).flatMap(([name, value]) => [name.toLowerCase(), value]);
+    corsLists.set(cors, list);
+  }
+  return [...list, 'x-etcd-cluster-id', formatId(service.clusterId)];
 }
