@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
+import { EtcdError } from '../../src/store/types.js';
 import { body, del, errorBody, get, post, put } from './support.js';
 
 describe('set', () => {
@@ -133,6 +134,21 @@ describe('compareAndSwap', () => {
     );
     expect(errorBody(() => put(s, '/k', { val: 'b', prevIndex: 7 }))).toBe('{"errorCode":101,"message":"Compare failed","cause":"[7 != 1]","index":1}');
     expect(errorBody(() => put(s, '/k', { val: 'b', prevValue: 'x' }))).toBe('{"errorCode":101,"message":"Compare failed","cause":"[x != a]","index":1}');
+  });
+
+  it('fails with an answer, not a fault: the error carries no stack frames, and the limit is left as it was', () => {
+    const s = new Store();
+    put(s, '/k', { val: 'a' });
+    const limit = Error.stackTraceLimit;
+    let thrown: unknown;
+    try {
+      put(s, '/k', { val: 'b', prevIndex: 7 });
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toBeInstanceOf(EtcdError);
+    expect((thrown as EtcdError).stack).toBe('EtcdError: Compare failed');
+    expect(Error.stackTraceLimit).toBe(limit);
   });
 
   it('of a directory answers 102, of a missing key 100', () => {
