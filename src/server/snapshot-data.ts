@@ -6,8 +6,8 @@ import type { AuthData } from '../auth/auth-state.js';
 import type { AppliedRequestsData } from './applied-requests.js';
 import type { MembershipData } from './membership.js';
 import type { MigrationData } from './migration.js';
-import { packBin, packMap } from '../store/packed-parts.js';
-import type { PackedParts } from '../store/packed-parts.js';
+import { joinSteps, packBin, packMap, packValue } from '../store/packed-parts.js';
+import type { PackedParts, Steps } from '../store/packed-parts.js';
 
 export interface SnapshotData {
   store: Uint8Array;
@@ -32,9 +32,26 @@ export type SnapshotInput = Omit<SnapshotData, 'store'> & { store: Uint8Array | 
  */
 export function encodeSnapshotData(data: SnapshotInput): Uint8Array {
   const { store, ...rest } = data;
-  const fields: [string, unknown][] = [['store', packBin(store)]];
-  for (const [key, value] of Object.entries(rest)) if (value !== undefined) fields.push([key, value]);
-  return packMap(packr, fields).join();
+  return packMap(packr, [['store', packBin(store)], ...packedFields(rest)]).join();
+}
+
+/**
+ * encodeSnapshotData in steps: the store's own steps, then the join. The other fields are packed
+ * before this returns: they are small, and the objects they come from may change meanwhile.
+ */
+export function encodeSnapshotDataSteps(store: Steps<PackedParts>, rest: Omit<SnapshotData, 'store'>): Steps<Uint8Array> {
+  return packedAfter(store, packedFields(rest));
+}
+
+function* packedAfter(store: Steps<PackedParts>, rest: [string, PackedParts][]): Steps<Uint8Array> {
+  const storeParts = yield* store;
+  return yield* joinSteps(packMap(packr, [['store', packBin(storeParts)], ...rest]));
+}
+
+function packedFields(rest: Omit<SnapshotData, 'store'>): [string, PackedParts][] {
+  const fields: [string, PackedParts][] = [];
+  for (const [key, value] of Object.entries(rest)) if (value !== undefined) fields.push([key, packValue(packr, value)]);
+  return fields;
 }
 
 export function decodeSnapshotData(bytes: Uint8Array): SnapshotData {

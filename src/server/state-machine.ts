@@ -6,6 +6,8 @@ import type { AuthResult } from '../auth/auth-state.js';
 import { applyAuthOp } from './auth-apply.js';
 import { AppliedRequests } from './applied-requests.js';
 import type { AppliedRequestsData } from './applied-requests.js';
+import { finish } from '../store/packed-parts.js';
+import type { Steps } from '../store/packed-parts.js';
 import { Store } from '../store/store.js';
 import type { StoreObserver } from '../store/store.js';
 import { EtcdError, ErrorCode } from '../store/types.js';
@@ -25,7 +27,7 @@ import { recordAttributesPublished, recordClusterVersion, recordMemberAdded, rec
 import { Membership, decodeMemberContext } from './membership.js';
 import { isWhole } from './request-id.js';
 import type { LoggedRequestId, RequestKey } from './request-id.js';
-import { decodeSnapshotData, encodeSnapshotData } from './snapshot-data.js';
+import { decodeSnapshotData, encodeSnapshotDataSteps } from './snapshot-data.js';
 import type { MemberContext, MembershipData } from './membership.js';
 
 export type ApplyOutcome = { event: StoreEvent } | { error: EtcdError | MembershipError } | { auth: AuthResult } | { migrated: number };
@@ -191,8 +193,13 @@ export class StateMachine implements Applier {
   }
 
   snapshotData(): Uint8Array {
+    return finish(this.captureSnapshot());
+  }
+
+  /** The state as it is now, encoded in steps that may run while later entries are applied. */
+  captureSnapshot(): Steps<Uint8Array> {
     const migration = this.migration.toData();
-    return encodeSnapshotData({ store: this.store.saveParts(), members: this.membership.toData(), auth: this.auth.toData(), ...(migration && { migration }), requests: this.appliedRequests() });
+    return encodeSnapshotDataSteps(this.store.saveSteps(), { members: this.membership.toData(), auth: this.auth.toData(), ...(migration && { migration }), requests: this.appliedRequests() });
   }
 
   appliedRequests(): AppliedRequestsData {

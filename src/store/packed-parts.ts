@@ -18,8 +18,42 @@ export class PackedParts {
 
   /** The value's bytes, in one buffer of their own. */
   join(): Buffer {
-    return Buffer.concat(this.pieces as Uint8Array[], this.byteLength);
+    return finish(joinSteps(this));
   }
+}
+
+/**
+ * Work done a step at a time: finish() runs it now; a caller that must not hold the event loop
+ * (a member encoding a snapshot of 100k keys) runs one step per turn.
+ */
+export type Steps<T> = Generator<void, T, void>;
+
+export function finish<T>(steps: Steps<T>): T {
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** Bytes copied per step when pieces are joined. */
+const JOIN_STEP_BYTES = 4 * 1024 * 1024;
+
+/** The bytes of `parts` in one buffer of their own, a few MiB copied per step. */
+export function* joinSteps(parts: PackedParts): Steps<Buffer> {
+  // Not zeroed: the pieces fill every byte of it.
+  const out = Buffer.allocUnsafe(parts.byteLength);
+  let at = 0;
+  let sinceStep = 0;
+  for (const piece of parts.pieces) {
+    out.set(piece, at);
+    at += piece.byteLength;
+    sinceStep += piece.byteLength;
+    if (sinceStep >= JOIN_STEP_BYTES) {
+      sinceStep = 0;
+      yield;
+    }
+  }
+  return out;
 }
 
 const CHUNK_ITEMS = 6_000;
@@ -51,14 +85,21 @@ function arrayHeaderLength(bytes: Uint8Array): number {
 /** Copied out: msgpackr reuses its scratch buffer for the next value. */
 const own = (bytes: Uint8Array): Uint8Array => Uint8Array.prototype.slice.call(bytes);
 
-/** An array of many small items, packed a chunk at a time. */
-export function packLargeArray(packr: Packr, items: readonly unknown[]): PackedParts {
+/** An array of many small items, packed a chunk at a time (a step each). */
+export function* packLargeArraySteps(packr: Packr, items: readonly unknown[]): Steps<PackedParts> {
   const pieces = [arrayHeader(items.length)];
   for (let from = 0; from < items.length; from += CHUNK_ITEMS) {
+    if (from > 0) yield;
     const chunk = packr.pack(items.slice(from, from + CHUNK_ITEMS));
     pieces.push(own(chunk.subarray(arrayHeaderLength(chunk))));
   }
   return new PackedParts(pieces);
+}
+
+
+/** One value packed now, its bytes copied out of msgpackr's scratch buffer. */
+export function packValue(packr: Packr, value: unknown): PackedParts {
+  return new PackedParts([own(packr.pack(value))]);
 }
 
 /** A map with string keys, in the given order; a PackedParts value is taken as already packed. */
@@ -66,8 +107,7 @@ export function packMap(packr: Packr, fields: readonly [string, unknown][]): Pac
   const pieces = [mapHeader(fields.length)];
   for (const [key, value] of fields) {
     pieces.push(own(packr.pack(key)));
-    if (value instanceof PackedParts) pieces.push(...value.pieces);
-    else pieces.push(own(packr.pack(value)));
+    pieces.push(...(value instanceof PackedParts ? value : packValue(packr, value)).pieces);
   }
   return new PackedParts(pieces);
 }

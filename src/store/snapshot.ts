@@ -3,7 +3,8 @@
 // store lists, deletes and saves exactly as the original did.
 import { Packr } from 'msgpackr';
 import { KeyTree } from './key-tree.js';
-import { packLargeArray, packMap, PackedParts } from './packed-parts.js';
+import { packLargeArraySteps, packMap, PackedParts } from './packed-parts.js';
+import type { Steps } from './packed-parts.js';
 import { TreeNode } from './tree-node.js';
 import type { StoreEvent } from './types.js';
 
@@ -30,14 +31,24 @@ export interface StoreState {
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
 
-/** The state's msgpack bytes, as pieces: a caller embeds them in a larger value or joins them. */
-export function encodeSnapshotParts(state: StoreState): PackedParts {
+/**
+ * The state's msgpack bytes, as pieces a caller embeds in a larger value or joins, made in steps
+ * (finish() them to have them now). The state is copied before this returns (the tree flattened into plain
+ * values; history events are frozen, the arrays copied), so the store may change while the steps
+ * run: packing 100k keys and more then never holds the event loop for long.
+ */
+export function encodeSnapshotSteps(state: StoreState): Steps<PackedParts> {
+  return packCopiedState(state.index, flatten(state.tree.root), [...state.history], [...state.stats]);
+}
+
+function* packCopiedState(index: number, tree: FlatTree, history: StoreEvent[], stats: number[]): Steps<PackedParts> {
+  const packedTree = yield* packLargeArraySteps(packr, tree);
   return packMap(packr, [
     ['version', FORMAT_VERSION],
-    ['index', state.index],
-    ['tree', packLargeArray(packr, flatten(state.tree.root))],
-    ['history', state.history],
-    ['stats', state.stats],
+    ['index', index],
+    ['tree', packedTree],
+    ['history', history],
+    ['stats', stats],
   ] satisfies [keyof SnapshotData, unknown][]);
 }
 

@@ -8,8 +8,9 @@ import { describeForGet, describeNode, nodeJSON } from './node-view.js';
 import { canonicalNode, placeNode, retimeNode } from './copied-node.js';
 import type { CopiedEvent, CopiedNodeJSON } from './copied-node.js';
 import { cleanPath } from './path.js';
-import { decodeSnapshot, encodeSnapshotParts } from './snapshot.js';
-import type { PackedParts } from './packed-parts.js';
+import { decodeSnapshot, encodeSnapshotSteps } from './snapshot.js';
+import { finish } from './packed-parts.js';
+import type { PackedParts, Steps } from './packed-parts.js';
 import { StoreStats } from './store-stats.js';
 import type { Operation, StoreStatsJSON } from './store-stats.js';
 import { TreeNode } from './tree-node.js';
@@ -261,7 +262,12 @@ export class Store {
 
   /** What save() returns, as pieces for a caller that writes them into a larger value. */
   saveParts(): PackedParts {
-    return encodeSnapshotParts({
+    return finish(this.saveSteps());
+  }
+
+  /** saveParts() as steps: the state is copied now, and the store may change while they run. */
+  saveSteps(): Steps<PackedParts> {
+    return encodeSnapshotSteps({
       index: this.currentIndex,
       tree: this.tree,
       history: this.history.events(),

@@ -49,7 +49,14 @@ function follower(log: GatedLog, sent: Sent[]): RaftDriver {
     tickMs: 60_000,
     electionTick: 10,
     preVote: true,
-    applier: { applyEntry: () => {}, applyConfChange: () => {}, restoreSnapshot: () => {}, snapshotData: () => new Uint8Array() },
+    applier: {
+      applyEntry: () => {},
+      applyConfChange: () => {},
+      restoreSnapshot: () => {},
+      *captureSnapshot() {
+        return new Uint8Array();
+      },
+    },
     send: (msgs, flushNow = false) => sent.push(...msgs.map((msg) => ({ msg, whileWriting: log.writing, flushNow }))),
     snapshotCount: 1000,
     catchUpEntries: 10,

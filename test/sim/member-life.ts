@@ -22,6 +22,7 @@ import type { Clock, SaveRequest } from '../../src/server/seams.js';
 import { StateMachine } from '../../src/server/state-machine.js';
 import type { ApplyOutcome } from '../../src/server/state-machine.js';
 import { TtlSync } from '../../src/server/ttl-sync.js';
+import type { Steps } from '../../src/store/packed-parts.js';
 import { EtcdError } from '../../src/store/types.js';
 import { PropertyViolation } from './property-violation.js';
 import type { RaftProperty } from './property-violation.js';
@@ -247,8 +248,8 @@ export class MemberLife implements Applier {
     });
   }
 
-  snapshotData(): Uint8Array {
-    return this.machine.snapshotData();
+  captureSnapshot(): Steps<Uint8Array> {
+    return this.machine.captureSnapshot();
   }
 
   // ---- what the driver does, checked ----

@@ -3,9 +3,11 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { packBin, packLargeArray, packMap, PackedParts } from '../../src/store/packed-parts.js';
+import { finish, joinSteps, packBin, packLargeArraySteps, packMap, PackedParts } from '../../src/store/packed-parts.js';
+import type { Steps } from '../../src/store/packed-parts.js';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
+const packLargeArray = (p: Packr, items: readonly unknown[]): PackedParts => finish(packLargeArraySteps(p, items));
 const item = fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.string(), fc.constant(null), fc.boolean());
 
 describe('packed parts', () => {
@@ -45,5 +47,25 @@ describe('packed parts', () => {
     const parts = packLargeArray(packr, ['first', 1]);
     for (let i = 0; i < 1000; i++) packr.pack({ filler: 'x'.repeat(i) });
     expect(packr.unpack(parts.join())).toEqual(['first', 1]);
+  });
+
+  it('steps: an array yields between chunks, a join every few MiB, and both end with what one go makes', () => {
+    const stepsOf = <T>(steps: Steps<T>): { yields: number; value: T } => {
+      let yields = 0;
+      for (;;) {
+        const step = steps.next();
+        if (step.done) return { yields, value: step.value };
+        yields++;
+      }
+    };
+    const items = Array.from({ length: 20_000 }, (_, i) => `item ${i}`);
+    const packed = stepsOf(packLargeArraySteps(packr, items));
+    expect(packed.yields).toBe(3); // chunks of 6,000: 4 chunks, a step between each
+    expect(packr.unpack(packed.value.join())).toEqual(items);
+
+    const big = new PackedParts(Array.from({ length: 10 }, (_, i) => Buffer.alloc(1024 * 1024, i)));
+    const joined = stepsOf(joinSteps(big));
+    expect(joined.yields).toBe(2); // after 4 and 8 MiB
+    expect(joined.value.equals(Buffer.concat(big.pieces as Uint8Array[]))).toBe(true);
   });
 });

@@ -66,6 +66,28 @@ describe('a store snapshot', () => {
     expect(s.nextExpiration()).toBeUndefined();
   });
 
+  it('taken in steps, is the state when the steps began, however the store changes between them', () => {
+    const s = new Store();
+    // Enough nodes for several chunks (1,000 nodes each), in nested directories, some with TTLs.
+    for (let i = 0; i < 4_500; i++) put(s, `/dir${i % 7}/sub${i % 3}/k${i}`, { val: `value ${i}`, ...(i % 10 === 0 && { ttl: 60 }) });
+    const before = s.save();
+    const steps = s.saveSteps();
+    let turn = 0;
+    for (let step = steps.next(); ; step = steps.next(), turn++) {
+      if (step.done) {
+        expect(turn).toBeGreaterThan(3);
+        expect(sameBytes(step.value.join(), before)).toBe(true);
+        break;
+      }
+      // What the Ready loop applies between two steps: writes, replaced values, deletes, expiry.
+      put(s, `/dir${turn % 7}/sub0/k${turn}`, { val: `changed in turn ${turn}` });
+      put(s, `/new/k${turn}`, { val: 'new' });
+      del(s, `/dir${turn % 7}/sub1`, { recursive: true });
+      s.expireKeys(T0 + 61_000);
+    }
+    expect(sameBytes(s.save(), before)).toBe(false);
+  });
+
   it('refuses bytes of an unknown format version', () => {
     const s = new Store();
     const bytes = s.save();
