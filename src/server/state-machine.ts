@@ -6,7 +6,7 @@ import type { AuthResult } from '../auth/auth-state.js';
 import { applyAuthOp } from './auth-apply.js';
 import { AppliedRequests } from './applied-requests.js';
 import type { AppliedRequestsData } from './applied-requests.js';
-import { finish } from '../store/packed-parts.js';
+import { finishSteps } from '../store/packed-parts.js';
 import type { Steps } from '../store/packed-parts.js';
 import { Store } from '../store/store.js';
 import type { StoreObserver } from '../store/store.js';
@@ -193,7 +193,7 @@ export class StateMachine implements Applier {
   }
 
   snapshotData(): Uint8Array {
-    return finish(this.captureSnapshot());
+    return finishSteps(this.captureSnapshot());
   }
 
   /** The state as it is now, encoded in steps that may run while later entries are applied. */

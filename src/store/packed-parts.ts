@@ -18,17 +18,17 @@ export class PackedParts {
 
   /** The value's bytes, in one buffer of their own. */
   join(): Buffer {
-    return finish(joinSteps(this));
+    return finishSteps(joinSteps(this));
   }
 }
 
 /**
- * Work done a step at a time: finish() runs it now; a caller that must not hold the event loop
+ * Work done a step at a time: finishSteps() runs it now; a caller that must not hold the event loop
  * (a member encoding a snapshot of 100k keys) runs one step per turn.
  */
 export type Steps<T> = Generator<void, T, void>;
 
-export function finish<T>(steps: Steps<T>): T {
+export function finishSteps<T>(steps: Steps<T>): T {
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -95,7 +95,6 @@ export function* packLargeArraySteps(packr: Packr, items: readonly unknown[]): S
   }
   return new PackedParts(pieces);
 }
-
 
 /** One value packed now, its bytes copied out of msgpackr's scratch buffer. */
 export function packValue(packr: Packr, value: unknown): PackedParts {

@@ -33,9 +33,9 @@ const packr = new Packr({ useRecords: false, moreTypes: false });
 
 /**
  * The state's msgpack bytes, as pieces a caller embeds in a larger value or joins, made in steps
- * (finish() them to have them now). The state is copied before this returns (the tree flattened into plain
- * values; history events are frozen, the arrays copied), so the store may change while the steps
- * run: packing 100k keys and more then never holds the event loop for long.
+ * (finishSteps() has them now). The state is copied before this returns: the tree flattened into
+ * plain values, the history and stats arrays copied (events are frozen). So the store may change
+ * while the steps run, and packing 100k keys and more never holds the event loop for long.
  */
 export function encodeSnapshotSteps(state: StoreState): Steps<PackedParts> {
   return packCopiedState(state.index, flatten(state.tree.root), [...state.history], [...state.stats]);

@@ -9,7 +9,7 @@ import { canonicalNode, placeNode, retimeNode } from './copied-node.js';
 import type { CopiedEvent, CopiedNodeJSON } from './copied-node.js';
 import { cleanPath } from './path.js';
 import { decodeSnapshot, encodeSnapshotSteps } from './snapshot.js';
-import { finish } from './packed-parts.js';
+import { finishSteps } from './packed-parts.js';
 import type { PackedParts, Steps } from './packed-parts.js';
 import { StoreStats } from './store-stats.js';
 import type { Operation, StoreStatsJSON } from './store-stats.js';
@@ -262,7 +262,7 @@ export class Store {
 
   /** What save() returns, as pieces for a caller that writes them into a larger value. */
   saveParts(): PackedParts {
-    return finish(this.saveSteps());
+    return finishSteps(this.saveSteps());
   }
 
   /** saveParts() as steps: the state is copied now, and the store may change while they run. */

@@ -3,11 +3,11 @@
 import fc from 'fast-check';
 import { Packr } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import { finish, joinSteps, packBin, packLargeArraySteps, packMap, PackedParts } from '../../src/store/packed-parts.js';
+import { finishSteps, joinSteps, packBin, packLargeArraySteps, packMap, PackedParts } from '../../src/store/packed-parts.js';
 import type { Steps } from '../../src/store/packed-parts.js';
 
 const packr = new Packr({ useRecords: false, moreTypes: false });
-const packLargeArray = (p: Packr, items: readonly unknown[]): PackedParts => finish(packLargeArraySteps(p, items));
+const packLargeArray = (p: Packr, items: readonly unknown[]): PackedParts => finishSteps(packLargeArraySteps(p, items));
 const item = fc.oneof(fc.integer(), fc.double({ noNaN: true }), fc.string(), fc.constant(null), fc.boolean());
 
 describe('packed parts', () => {
