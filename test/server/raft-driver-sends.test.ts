@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType } from '../../raft/index.js';
 import type { Message } from '../../raft/index.js';
 import { message } from '../../raft/messages.js';
-import { RaftDriver } from '../../src/server/raft-driver.js';
+import type { RaftDriver } from '../../src/server/raft-driver.js';
 import type { LogStore } from '../../src/server/seams.js';
-import { systemClock } from '../../src/server/seams.js';
+import { followerDriver } from './support/follower-driver.js';
 
 /** A log whose writes land only when the test says so. */
 class GatedLog implements LogStore {
@@ -39,16 +39,8 @@ interface Sent {
 }
 
 function follower(log: GatedLog, sent: Sent[]): RaftDriver {
-  return new RaftDriver({
-    id: 'b',
+  return followerDriver({
     log,
-    loaded: { hardState: { term: 0, vote: '', commit: 0 }, confState: undefined, snapshot: undefined, entries: [], meta: {} },
-    bootstrap: { voters: ['a', 'b'], learners: [] },
-    clock: systemClock,
-    random: () => 0.5,
-    tickMs: 60_000,
-    electionTick: 10,
-    preVote: true,
     applier: {
       applyEntry: () => {},
       applyConfChange: () => {},
@@ -60,7 +52,6 @@ function follower(log: GatedLog, sent: Sent[]): RaftDriver {
     send: (msgs, flushNow = false) => sent.push(...msgs.map((msg) => ({ msg, whileWriting: log.writing, flushNow }))),
     snapshotCount: 1000,
     catchUpEntries: 10,
-    events: { onFatal: (err) => { throw err; } },
   });
 }
 

@@ -5,9 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { EntryType, MessageType } from '../../raft/index.js';
 import type { Entry, Snapshot } from '../../raft/index.js';
 import { message } from '../../raft/messages.js';
-import { RaftDriver } from '../../src/server/raft-driver.js';
 import type { LogStore } from '../../src/server/seams.js';
-import { systemClock } from '../../src/server/seams.js';
+import { followerDriver } from './support/follower-driver.js';
 
 const ENCODING_STEPS = 50;
 
@@ -32,16 +31,8 @@ describe('a member’s own snapshot', () => {
     const log = new InstantLog();
     const applied: number[] = [];
     let appliedWhenEncoded: number[] = [];
-    const driver = new RaftDriver({
-      id: 'b',
+    const driver = followerDriver({
       log,
-      loaded: { hardState: { term: 0, vote: '', commit: 0 }, confState: undefined, snapshot: undefined, entries: [], meta: {} },
-      bootstrap: { voters: ['a', 'b'], learners: [] },
-      clock: systemClock,
-      random: () => 0.5,
-      tickMs: 60_000,
-      electionTick: 10,
-      preVote: true,
       applier: {
         applyEntry: (e) => void applied.push(e.index),
         applyConfChange: () => {},
@@ -58,7 +49,6 @@ describe('a member’s own snapshot', () => {
       send: () => {},
       snapshotCount: 3,
       catchUpEntries: 1,
-      events: { onFatal: (err) => { throw err; } },
     });
     const append = (from: number, to: number): void =>
       driver.withNode((n) => n.step(message({ type: MessageType.App, from: 'a', to: 'b', term: 1, index: from - 1, logTerm: from > 1 ? 1 : 0, commit: to, entries: entries(from, to) })));
