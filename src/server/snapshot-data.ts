@@ -32,7 +32,7 @@ export type SnapshotInput = Omit<SnapshotData, 'store'> & { store: Uint8Array | 
  */
 export function encodeSnapshotData(data: SnapshotInput): Uint8Array {
   const { store, ...rest } = data;
-  return packMap(packr, [['store', packBin(store)], ...packedFields(rest)]).join();
+  return snapshotMap(store, packedFields(rest)).join();
 }
 
 /**
@@ -44,8 +44,11 @@ export function encodeSnapshotDataSteps(store: Steps<PackedParts>, rest: Omit<Sn
 }
 
 function* packedAfter(store: Steps<PackedParts>, rest: [string, PackedParts][]): Steps<Uint8Array> {
-  const storeParts = yield* store;
-  return yield* joinSteps(packMap(packr, [['store', packBin(storeParts)], ...rest]));
+  return yield* joinSteps(snapshotMap(yield* store, rest));
+}
+
+function snapshotMap(store: Uint8Array | PackedParts, rest: [string, PackedParts][]): PackedParts {
+  return packMap(packr, [['store', packBin(store)], ...rest]);
 }
 
 function packedFields(rest: Omit<SnapshotData, 'store'>): [string, PackedParts][] {
